@@ -1,0 +1,73 @@
+/*
+ * Executors start, signal and reap jobs, and tell what became of them.
+ * One table lists them (exec.c).  No event loop here: the daemon watches
+ * the descriptors an executor hands it and calls back.
+ */
+#ifndef GPUQ_EXEC_H
+#define GPUQ_EXEC_H
+
+#include <stdint.h>
+
+#include "core/job.h"
+
+struct exec_ctx {
+	const char *state_dir;	/* jobs live in state_dir/jobs/<id>/ */
+	const char *self_exe;	/* gpuqd, run as "gpuqd supervise DIR" */
+	int drop_privileges;	/* daemon is root: run jobs as their user */
+	/* GPU identities, index on this node -> what CUDA_VISIBLE_DEVICES
+	 * shows; NULL: the index itself. */
+	const char *const *gpu_ids;
+};
+
+/* What became of a job. */
+struct exec_result {
+	int ended;		/* 0: still running */
+	int exit_code;		/* -1 unless it exited */
+	int exit_signal;	/* 0 unless a signal ended it */
+	int64_t end_time;
+	char reason[512];	/* why it failed to start, or was lost */
+};
+
+enum exec_recovery {
+	EXEC_NEVER_STARTED,	/* safe to start again */
+	EXEC_ALIVE,		/* adopted: still running */
+	EXEC_GONE,		/* ended; the result says how */
+};
+
+struct executor {
+	const char *name;
+	/*
+	 * Starts j on j->core.alloc.  Sets j->sup_pid, j->sup_start and
+	 * bumps j->attempt.  Returns 0 or a GQ_E* code with cause (bounded,
+	 * n bytes).
+	 */
+	int (*start)(const struct exec_ctx *x, struct job *j, char *cause,
+	    size_t n);
+	/* A descriptor that becomes readable when the job may have ended
+	 * (a pidfd), or -1 when the daemon must poll.  Caller closes it. */
+	int (*watch_fd)(const struct exec_ctx *x, const struct job *j);
+	/* Checks whether j has ended and fills res. */
+	int (*check)(const struct exec_ctx *x, const struct job *j,
+	    struct exec_result *res);
+	/* Asks j to stop: SIGTERM to its group, SIGKILL after grace_s. */
+	int (*cancel)(const struct exec_ctx *x, const struct job *j,
+	    int32_t grace_s);
+	/*
+	 * After a daemon restart, for a job the store says was started:
+	 * decides, without any chance of running it twice, whether it never
+	 * started, is alive (adopted), or is gone (res filled).
+	 */
+	enum exec_recovery (*recover)(const struct exec_ctx *x,
+	    const struct job *j, struct exec_result *res);
+	/* Path of a job's log, stream "stdout" or "stderr" (new string). */
+	char *(*log_path)(const struct exec_ctx *x, int64_t job_id,
+	    const char *stream);
+};
+
+const struct executor *exec_find(const char *name);
+extern const struct executor exec_local;
+
+/* The body of "gpuqd supervise DIR": holds one job, returns exit status. */
+int exec_supervise_main(int argc, char **argv);
+
+#endif
