@@ -37,9 +37,16 @@ struct job {
 	int32_t kill_grace_s;	/* SIGTERM to SIGKILL on cancel */
 	int64_t sup_pid;	/* the supervisor holding it, while running */
 	uint64_t sup_start;	/* its start time in clock ticks (pid reuse) */
+	/*
+	 * Why a running job is being stopped: 0, JOB_CANCELLED or
+	 * JOB_TIMEOUT.  Persisted, so the end is named right after a restart.
+	 */
+	int32_t end_intent;
 	/* Not persisted: recomputed by every plan. */
 	enum wait_reason wait;
 	int32_t position;
+	size_t active_idx;	/* slot in the daemon's active list */
+	void *rt;		/* the daemon's runtime state; not owned */
 };
 
 struct job *job_new(void);

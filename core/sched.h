@@ -77,6 +77,9 @@ struct sched_policy {
 	int (*plan)(const struct sched_input *in, struct plan *out);
 };
 
+/* The policies, one file each (sched-<name>.c), listed in sched.c. */
+int sched_fifo_plan(const struct sched_input *in, struct plan *out);
+
 /* The policy of that name, or NULL. */
 const struct sched_policy *sched_policy_find(const char *name);
 /* The policy used when the configuration names none. */

@@ -232,7 +232,8 @@ proto_encode(const json_t *msg, size_t *len)
 	char *s, *line;
 	size_t n;
 
-	s = json_dumps(msg, JSON_COMPACT | JSON_ENSURE_ASCII);
+	s = json_dumps(msg,
+	    JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(12));
 	if (s == NULL)
 		return NULL;
 	n = strlen(s);

@@ -12,17 +12,17 @@
 
 struct exec_ctx {
 	const char *state_dir;	/* jobs live in state_dir/jobs/<id>/ */
-	const char *self_exe;	/* gpuqd, run as "gpuqd supervise DIR" */
+	const char *self_exe;	/* gpuqd, run as "gpuqd supervise DIR N" */
 	int drop_privileges;	/* daemon is root: run jobs as their user */
 	/* GPU identities, index on this node -> what CUDA_VISIBLE_DEVICES
-	 * shows; NULL: the index itself. */
+	 * shows, NULL-terminated; NULL: the index itself. */
 	const char *const *gpu_ids;
 };
 
 /* What became of a job. */
 struct exec_result {
 	int ended;		/* 0: still running */
-	int exit_code;		/* -1 unless it exited */
+	int exit_code;		/* -1 unless it exited (or never ran) */
 	int exit_signal;	/* 0 unless a signal ended it */
 	int64_t end_time;
 	char reason[512];	/* why it failed to start, or was lost */
@@ -37,14 +37,19 @@ enum exec_recovery {
 struct executor {
 	const char *name;
 	/*
-	 * Starts j on j->core.alloc.  Sets j->sup_pid, j->sup_start and
-	 * bumps j->attempt.  Returns 0 or a GQ_E* code with cause (bounded,
-	 * n bytes).
+	 * Starts j on j->core.alloc.  Sets j->sup_pid, j->sup_start,
+	 * j->start_time and bumps j->attempt.  Returns 0 or a GQ_E* code
+	 * with cause (bounded, n bytes).  A command that cannot be run
+	 * (no such file, bad workdir) is not an error here: the job starts
+	 * and check() then reports it ended with that reason.  If an
+	 * earlier start of the same attempt ran without the store learning
+	 * of it, start() adopts that one rather than run the job twice.
 	 */
 	int (*start)(const struct exec_ctx *x, struct job *j, char *cause,
 	    size_t n);
 	/* A descriptor that becomes readable when the job may have ended
-	 * (a pidfd), or -1 when the daemon must poll.  Caller closes it. */
+	 * (a pidfd), or -1 when the daemon must poll.  Caller closes it.
+	 * If check() then says the job still runs, ask for a new one. */
 	int (*watch_fd)(const struct exec_ctx *x, const struct job *j);
 	/* Checks whether j has ended and fills res. */
 	int (*check)(const struct exec_ctx *x, const struct job *j,
@@ -59,15 +64,21 @@ struct executor {
 	 */
 	enum exec_recovery (*recover)(const struct exec_ctx *x,
 	    const struct job *j, struct exec_result *res);
-	/* Path of a job's log, stream "stdout" or "stderr" (new string). */
+	/* Path of a job's log, stream "stdout" or "stderr" (new string);
+	 * NULL for any other stream. */
 	char *(*log_path)(const struct exec_ctx *x, int64_t job_id,
 	    const char *stream);
 };
 
+/* The executor called name (borrowed), the default for NULL, or NULL. */
 const struct executor *exec_find(const char *name);
 extern const struct executor exec_local;
 
-/* The body of "gpuqd supervise DIR": holds one job, returns exit status. */
+/*
+ * The body of "gpuqd supervise DIR ATTEMPT": holds one job, returns the
+ * process's exit status.  main() passes its arguments from "supervise" on:
+ * argv = { "supervise", DIR, ATTEMPT }, argc = 3.
+ */
 int exec_supervise_main(int argc, char **argv);
 
 #endif

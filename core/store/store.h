@@ -41,14 +41,14 @@ int store_job_history_add(struct store *st, int64_t job_id, int64_t time,
  * Calls cb for every job in id order; cb steals the job.  A non-zero
  * return from cb stops the walk and is returned.
  */
-int store_job_load_all(struct store *st,
-    int (*cb)(struct job *j, void *arg), void *arg);
+int store_job_load_all(struct store *st, int (*cb)(struct job *j, void *arg),
+    void *arg);
 /*
  * Calls cb for each history row of a job, oldest first.
  */
 int store_job_history(struct store *st, int64_t job_id,
-    void (*cb)(int64_t time, enum job_state state, const char *reason,
-	void *arg),
+    void (
+        *cb)(int64_t time, enum job_state state, const char *reason, void *arg),
     void *arg);
 
 /* Small named integers: the next job id, the event sequence. */
@@ -58,7 +58,8 @@ int store_meta_set(struct store *st, const char *key, int64_t val);
 /*
  * Idempotency: the stored reply to (user, key), so a retried mutating
  * request gets the first answer.  get returns GQ_ENOENT when unknown;
- * *verb and *reply are new strings.
+ * *verb and *reply are new strings.  put keeps the first reply stored for
+ * (user, key) and returns GQ_EEXIST for a later one.
  */
 int store_idem_get(struct store *st, const char *user, const char *key,
     char **verb, char **reply);

@@ -1,0 +1,366 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/base/error.h"
+#include "core/base/units.h"
+#include "core/base/xmalloc.h"
+#include "core/daemon/config.h"
+
+struct option_def {
+	const char *name;
+	int restart;		/* takes effect only at start */
+	int (*set)(struct config *cfg, const char *v, char *cause, size_t n);
+	void (*print)(const struct config *cfg, FILE *fp, const char *name);
+	const char *help;
+};
+
+static int
+config_setstr(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+	return 0;
+}
+
+#define STR_OPTION(field)                                                  \
+	static int config_set_##field(struct config *cfg, const char *v,   \
+	    char *cause, size_t n)                                         \
+	{                                                                  \
+		return config_setstr(&cfg->field, v);                      \
+	}                                                                  \
+	static void config_print_##field(const struct config *cfg,         \
+	    FILE *fp, const char *name)                                    \
+	{                                                                  \
+		fprintf(fp, "%s %s\n", name,                               \
+		    cfg->field != NULL ? cfg->field : "none");             \
+	}
+
+STR_OPTION(socket)
+STR_OPTION(state_dir)
+STR_OPTION(executor)
+STR_OPTION(policy)
+STR_OPTION(node_name)
+
+static int
+config_set_fake_gpus(struct config *cfg, const char *v, char *cause,
+    size_t n)
+{
+	return config_setstr(&cfg->fake_gpus, v);
+}
+
+static void
+config_print_fake_gpus(const struct config *cfg, FILE *fp, const char *name)
+{
+	fprintf(fp, "%s %s\n", name, cfg->fake_gpus ? cfg->fake_gpus : "none");
+}
+
+static int
+config_set_admin_group(struct config *cfg, const char *v, char *cause,
+    size_t n)
+{
+	free(cfg->admin_group);
+	cfg->admin_group = strcmp(v, "none") == 0 ? NULL : xstrdup(v);
+	return 0;
+}
+
+static void
+config_print_admin_group(const struct config *cfg, FILE *fp,
+    const char *name)
+{
+	fprintf(fp, "%s %s\n", name,
+	    cfg->admin_group ? cfg->admin_group : "none");
+}
+
+static int
+config_set_max_line(struct config *cfg, const char *v, char *cause, size_t n)
+{
+	int64_t mb;
+
+	if (units_parse_mem_mb(v, &mb) != 0 || mb < 1 || mb > 64) {
+		snprintf(cause, n, "max-line wants a size from 1M to 64M");
+		return GQ_EINVAL;
+	}
+	cfg->max_line = (size_t)mb * 1024 * 1024;
+	return 0;
+}
+
+static void
+config_print_max_line(const struct config *cfg, FILE *fp, const char *name)
+{
+	fprintf(fp, "%s %zuM\n", name, cfg->max_line / (1024 * 1024));
+}
+
+static int
+config_set_kill_grace(struct config *cfg, const char *v, char *cause,
+    size_t n)
+{
+	int64_t s;
+
+	if (units_parse_duration(v, 1, &s) != 0 || s > 3600) {
+		snprintf(cause, n, "kill-grace wants a duration up to 1h");
+		return GQ_EINVAL;
+	}
+	cfg->kill_grace_s = (int32_t)s;
+	return 0;
+}
+
+static void
+config_print_kill_grace(const struct config *cfg, FILE *fp, const char *name)
+{
+	fprintf(fp, "%s %ds\n", name, cfg->kill_grace_s);
+}
+
+static int
+config_set_sync(struct config *cfg, const char *v, char *cause, size_t n)
+{
+	if (strcmp(v, "full") == 0)
+		cfg->sync_full = 1;
+	else if (strcmp(v, "normal") == 0)
+		cfg->sync_full = 0;
+	else {
+		snprintf(cause, n, "sync wants full or normal");
+		return GQ_EINVAL;
+	}
+	return 0;
+}
+
+static void
+config_print_sync(const struct config *cfg, FILE *fp, const char *name)
+{
+	fprintf(fp, "%s %s\n", name, cfg->sync_full ? "full" : "normal");
+}
+
+static int
+config_set_log_level(struct config *cfg, const char *v, char *cause,
+    size_t n)
+{
+	static const char *const names[] = { "error", "warn", "info",
+		"debug" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(v, names[i]) == 0) {
+			cfg->log_level = i;
+			return 0;
+		}
+	snprintf(cause, n, "log-level wants error, warn, info or debug");
+	return GQ_EINVAL;
+}
+
+static void
+config_print_log_level(const struct config *cfg, FILE *fp, const char *name)
+{
+	static const char *const names[] = { "error", "warn", "info",
+		"debug" };
+
+	fprintf(fp, "%s %s\n", name, names[cfg->log_level]);
+}
+
+static int
+config_set_event_history(struct config *cfg, const char *v, char *cause,
+    size_t n)
+{
+	char *end;
+	long long x;
+
+	errno = 0;
+	x = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || x < 16 || x > 10000000) {
+		snprintf(cause, n, "event-history wants a count, 16..10000000");
+		return GQ_EINVAL;
+	}
+	cfg->event_history = (size_t)x;
+	return 0;
+}
+
+static void
+config_print_event_history(const struct config *cfg, FILE *fp,
+    const char *name)
+{
+	fprintf(fp, "%s %zu\n", name, cfg->event_history);
+}
+
+static int
+config_set_cpus(struct config *cfg, const char *v, char *cause, size_t n)
+{
+	if (units_parse_cpus(v, &cfg->cpus_milli) != 0) {
+		snprintf(cause, n, "cpus wants a number of CPUs");
+		return GQ_EINVAL;
+	}
+	return 0;
+}
+
+static void
+config_print_cpus(const struct config *cfg, FILE *fp, const char *name)
+{
+	fprintf(fp, "%s %d\n", name, cfg->cpus_milli / 1000);
+}
+
+static int
+config_set_mem(struct config *cfg, const char *v, char *cause, size_t n)
+{
+	if (units_parse_mem_mb(v, &cfg->mem_mb) != 0) {
+		snprintf(cause, n, "mem wants a size such as 64G");
+		return GQ_EINVAL;
+	}
+	return 0;
+}
+
+static void
+config_print_mem(const struct config *cfg, FILE *fp, const char *name)
+{
+	fprintf(fp, "%s %lldM\n", name, (long long)cfg->mem_mb);
+}
+
+#define OPT(name, restart, field, help)                                    \
+	{ name, restart, config_set_##field, config_print_##field, help }
+
+static const struct option_def config_options[] = {
+	OPT("socket", 1, socket, "Unix socket path"),
+	OPT("state-dir", 1, state_dir, "store, job logs and job state"),
+	OPT("fake-gpus", 1, fake_gpus, "simulated GPUs: COUNT:MODEL,..."),
+	OPT("executor", 1, executor, "where jobs run: local"),
+	OPT("admin-group", 0, admin_group, "Unix group that may change "
+					   "any job"),
+	OPT("policy", 0, policy, "scheduling policy: fifo"),
+	OPT("node-name", 1, node_name, "name of this node"),
+	OPT("max-line", 1, max_line, "longest protocol line"),
+	OPT("kill-grace", 0, kill_grace, "default SIGTERM to SIGKILL delay"),
+	OPT("sync", 1, sync, "full: fsync every commit; normal: at "
+			     "checkpoints"),
+	OPT("log-level", 0, log_level, "error, warn, info or debug"),
+	OPT("event-history", 1, event_history, "events kept for resuming"),
+	OPT("cpus", 1, cpus, "CPUs jobs may use (default: all)"),
+	OPT("mem", 1, mem, "memory jobs may use (default: all)"),
+};
+
+#define NOPTIONS (sizeof(config_options) / sizeof(config_options[0]))
+
+static const struct option_def *
+config_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if (strcmp(config_options[i].name, name) == 0)
+			return &config_options[i];
+	return NULL;
+}
+
+int
+config_set(struct config *cfg, const char *key, const char *value,
+    char *cause, size_t n)
+{
+	const struct option_def *o = config_find(key);
+
+	if (o == NULL) {
+		snprintf(cause, n, "unknown option \"%s\"", key);
+		return GQ_EINVAL;
+	}
+	if (*value == '\0') {
+		snprintf(cause, n, "option \"%s\" needs a value", key);
+		return GQ_EINVAL;
+	}
+	return o->set(cfg, value, cause, n);
+}
+
+int
+config_needs_restart(const char *key)
+{
+	const struct option_def *o = config_find(key);
+
+	return o == NULL || o->restart;
+}
+
+void
+config_print(const struct config *cfg, FILE *fp)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		config_options[i].print(cfg, fp, config_options[i].name);
+}
+
+void
+config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->system_mode = geteuid() == 0;
+	cfg->executor = xstrdup("local");
+	cfg->policy = xstrdup("fifo");
+	cfg->max_line = 1024 * 1024;
+	cfg->kill_grace_s = 10;
+	cfg->sync_full = 1;
+	cfg->log_level = 2;
+	cfg->event_history = 65536;
+}
+
+void
+config_done(struct config *cfg)
+{
+	free(cfg->socket);
+	free(cfg->state_dir);
+	free(cfg->fake_gpus);
+	free(cfg->executor);
+	free(cfg->admin_group);
+	free(cfg->policy);
+	free(cfg->node_name);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+/* Splits "keyword value # comment" in place.  0 for a blank line. */
+static int
+config_split(char *line, char **key, char **value)
+{
+	char *p, *end;
+
+	if ((p = strchr(line, '#')) != NULL)
+		*p = '\0';
+	for (p = line; isspace((unsigned char)*p); p++)
+		;
+	end = p + strlen(p);
+	while (end > p && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	if (*p == '\0')
+		return 0;
+	*key = p;
+	while (*p != '\0' && !isspace((unsigned char)*p))
+		p++;
+	if (*p != '\0')
+		*p++ = '\0';
+	while (isspace((unsigned char)*p))
+		p++;
+	*value = p;
+	return 1;
+}
+
+int
+config_load(struct config *cfg, const char *path, char *cause, size_t n)
+{
+	char line[CONFIG_MAX_LINE], why[256], *key, *value;
+	int lineno = 0, rc = 0;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(cause, n, "%s: %s", path, strerror(errno));
+		return GQ_EIO;
+	}
+	while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(fp)) {
+			snprintf(cause, n, "%s:%d: line too long", path,
+			    lineno);
+			rc = GQ_EINVAL;
+		} else if (config_split(line, &key, &value) &&
+		    config_set(cfg, key, value, why, sizeof(why)) != 0) {
+			snprintf(cause, n, "%s:%d: %s", path, lineno, why);
+			rc = GQ_EINVAL;
+		}
+	}
+	fclose(fp);
+	return rc;
+}

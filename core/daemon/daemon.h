@@ -1,0 +1,237 @@
+/*
+ * gpuqd: the daemon that hosts the scheduling core.  One libuv loop; the
+ * only place on the server side that touches it.
+ *
+ * A loop turn: connections read requests and run verbs, which change the
+ * in-memory state and write to the store inside the turn's transaction;
+ * just before the loop sleeps (uv_prepare) the scheduler plans, the
+ * transaction commits, replies go out, then events, then the actions that
+ * must follow the commit (starting jobs).  See docs/internals/daemon.md.
+ */
+#ifndef GPUQ_DAEMON_H
+#define GPUQ_DAEMON_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+#include <uv.h>
+
+#include "core/base/buf.h"
+#include "core/exec/exec.h"
+#include "core/gpu/gpu.h"
+#include "core/job.h"
+#include "core/model.h"
+#include "core/sched.h"
+#include "core/store/store.h"
+#include "remote/frame.h"
+
+#include "core/daemon/config.h"
+
+#define DAEMON_MAX_PROTO_ERRORS 100
+#define DAEMON_MAX_WRITE_QUEUE	(64 * 1024 * 1024)
+#define DAEMON_MAX_FOLLOWS	64
+#define PROTO_MAX_ID_PARAM	((INT64_C(1) << 53) - 1)
+
+struct daemon;
+
+/* A job.logs follow on one connection. */
+struct follow {
+	int64_t job_id;
+	int stderr_stream;
+	int64_t offset;
+};
+
+/* One client connection.  Freed in its close callback. */
+struct conn {
+	uv_pipe_t pipe;
+	struct daemon *d;
+	struct conn *next, *prev;
+	uint64_t serial;
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	char user[MODEL_MAX_USER];
+	int admin;
+	int hello_done;
+	int closing;
+	int proto_errors;
+	struct frame_reader fr;
+	json_t *replies;	/* encoded replies waiting for the commit */
+	int subscribed;
+	int64_t replay_since;	/* events to replay after the reply, or -1 */
+	json_t *sub_filter;	/* array of event names, or NULL for all */
+	struct follow follows[DAEMON_MAX_FOLLOWS];
+	int nfollows;
+};
+
+/* Daemon-side state of a running job (job->rt). */
+struct jobrt {
+	uv_poll_t poll;		/* on the supervisor's pidfd */
+	int pidfd;
+	struct daemon *d;
+	int64_t job_id;
+	int watching;
+};
+
+/* An action to carry out once the turn's transaction is committed. */
+enum after_kind { AFTER_START, AFTER_CANCEL };
+
+struct after {
+	enum after_kind kind;
+	int64_t job_id;
+};
+
+struct daemon {
+	uv_loop_t *loop;
+	struct config cfg;
+	char *config_path;
+	uv_pipe_t listener;
+	uv_prepare_t prepare;
+	uv_idle_t idle;
+	uv_timer_t tick;
+	uv_signal_t sigterm, sigint, sighup;
+	int stopping;
+
+	struct store *store;
+	struct exec_ctx xctx;
+	const struct executor *exec;
+	const struct sched_policy *policy;
+	struct gpu_inventory inv;
+	char **gpu_ids;		/* owned: UUIDs, for CUDA_VISIBLE_DEVICES */
+	struct cluster cluster; /* capacity; free fields unused */
+	char host[64];
+
+	struct job **jobs;	/* all jobs, sorted by id; owned */
+	size_t njobs, cap_jobs;
+	struct job **active;	/* PENDING and RUNNING jobs; borrowed */
+	size_t nactive, cap_active;
+	int64_t next_job_id;
+	int sched_dirty;
+
+	struct after *after;	/* post-commit actions */
+	size_t nafter, cap_after;
+
+	struct conn *conns;
+	size_t nconns;
+	uint64_t conn_serial;
+
+	/* Events: seq, and a ring of the latest encoded ones. */
+	int64_t event_seq;
+	int64_t event_seq_stored;
+	struct evslot *ring;
+	size_t ring_cap, ring_len, ring_head;
+	json_t *pending_events;	/* this turn's events, in order */
+
+	int64_t start_time;
+	uint64_t requests, commits;
+};
+
+struct evslot {
+	int64_t seq;
+	char name[48];
+	char *line;		/* owned, encoded with its newline */
+	size_t len;
+};
+
+/* server.c */
+int daemon_run(struct daemon *d);
+int64_t daemon_now(void);
+/* Keeps the loop from sleeping until the next turn has run. */
+void daemon_kick(struct daemon *d);
+
+/* conn.c */
+void conn_accept(struct daemon *d);
+void conn_send_line(struct conn *c, const char *line, size_t len);
+void conn_send_json(struct conn *c, json_t *msg);
+void conn_close(struct conn *c, const char *why);
+void conn_flush_replies(struct conn *c);
+
+/* verbs.c */
+struct verb_ctx {
+	struct daemon *d;
+	struct conn *c;
+	int64_t id;
+	json_t *params;		/* borrowed; "key" already removed */
+	int64_t now;
+};
+
+/* A verb's result: 0 and *result (new), or a GQ_E* code and *cause. */
+typedef int verb_fn(struct verb_ctx *v, json_t **result, char **cause);
+
+struct verb {
+	const char *name;
+	int mutating;
+	verb_fn *fn;
+};
+
+void verbs_dispatch(struct conn *c, int64_t id, const char *verb,
+    json_t *params);
+json_t *verbs_names(void);
+
+/* params.c: strict checks of what a client sent. */
+int params_allow(json_t *params, const char *const *names, char **cause);
+int params_int(json_t *params, const char *name, int64_t min, int64_t max,
+    int64_t def, int64_t *out, char **cause);
+int params_bool(json_t *params, const char *name, int def, int *out,
+    char **cause);
+int params_str(json_t *params, const char *name, size_t maxlen,
+    const char *def, const char **out, char **cause);
+int params_job(struct verb_ctx *v, struct job **out, char **cause);
+int params_may_change(struct verb_ctx *v, const struct job *j,
+    char **cause);
+
+/* jobs.c: the job table and its state changes. */
+struct job *jobs_find(struct daemon *d, int64_t id);
+void jobs_add(struct daemon *d, struct job *j);
+/* Persists j and its new state, records history, emits job.state. */
+void jobs_changed(struct daemon *d, struct job *j, int64_t now,
+    int state_changed);
+void jobs_set_state(struct daemon *d, struct job *j, enum job_state s,
+    int64_t now, const char *reason);
+void jobs_load(struct daemon *d);
+void jobs_count(struct daemon *d, size_t counts[JOB_NSTATES]);
+/* Index of the first job with id > after. */
+size_t jobs_lower_bound(struct daemon *d, int64_t after);
+
+/* jobjson.c */
+json_t *jobjson_encode(struct daemon *d, const struct job *j, int detail);
+
+/* events.c */
+void events_init(struct daemon *d, size_t cap);
+void events_done(struct daemon *d);
+void events_emit(struct daemon *d, const char *name, json_t *data);
+/* Sends this turn's events to their subscribers. */
+void events_flush(struct daemon *d);
+/*
+ * Subscribes c.  Events after since (-1: only new ones) are replayed once
+ * the reply has gone out.  0, or GQ_ESTALE when they are no longer kept.
+ */
+int events_subscribe(struct daemon *d, struct conn *c, int64_t since);
+void events_replay(struct conn *c);
+
+/* run.c: scheduling and the executor. */
+void run_schedule(struct daemon *d, int64_t now);
+void run_after_commit(struct daemon *d);
+void run_queue_after(struct daemon *d, enum after_kind kind, int64_t id);
+void run_check_job(struct daemon *d, struct job *j, int64_t now);
+void run_recover(struct daemon *d);
+void run_tick(struct daemon *d, int64_t now);
+void run_cancel(struct daemon *d, struct job *j, enum job_state intent,
+    int64_t now, const char *reason);
+void run_unwatch(struct job *j);
+
+/* follow.c */
+void follow_tick(struct daemon *d);
+int follow_add(struct conn *c, int64_t job_id, int stderr_stream,
+    int64_t offset);
+
+/* Reads part of a log file: for job.logs and follows.  Returns 0 or
+ * GQ_EIO; data is valid UTF-8 (new). */
+int logs_read(const char *path, int64_t offset, size_t limit, char **data,
+    int64_t *next, int64_t *size);
+
+/* bridge.c */
+int bridge_main(int argc, char **argv);
+
+#endif

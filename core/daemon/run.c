@@ -1,0 +1,335 @@
+/*
+ * Carrying out the plan: the scheduler's decisions become RUNNING records
+ * in this turn's transaction; supervisors are started only after the
+ * commit (run_after_commit), so a crash can never leave a job running that
+ * the store does not know about.  Endings arrive through the executor's
+ * watch descriptor (a pidfd) or the tick.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/base/error.h"
+#include "core/base/log.h"
+#include "core/base/xmalloc.h"
+#include "core/daemon/daemon.h"
+
+void
+run_queue_after(struct daemon *d, enum after_kind kind, int64_t id)
+{
+	if (d->nafter == d->cap_after) {
+		d->cap_after = d->cap_after ? d->cap_after * 2 : 64;
+		d->after = xreallocarray(d->after, d->cap_after,
+		    sizeof(*d->after));
+	}
+	d->after[d->nafter].kind = kind;
+	d->after[d->nafter].job_id = id;
+	d->nafter++;
+}
+
+/* The cluster with what running jobs hold taken out. */
+static void
+run_free_capacity(struct daemon *d, struct cluster *out)
+{
+	struct job *j;
+	size_t i;
+
+	out->nnodes = d->cluster.nnodes;
+	out->nodes = xreallocarray(NULL, out->nnodes, sizeof(struct node));
+	memcpy(out->nodes, d->cluster.nodes, out->nnodes * sizeof(struct node));
+	for (i = 0; i < d->nactive; i++) {
+		j = d->active[i];
+		if (j->core.state == JOB_RUNNING)
+			cluster_take(out, &j->core.alloc);
+	}
+}
+
+static void
+run_apply_plan(struct daemon *d, const struct plan *p, int64_t now)
+{
+	struct job *j;
+	size_t i;
+
+	for (i = 0; i < p->nwaiting; i++) {
+		if ((j = jobs_find(d, p->waiting[i].job_id)) == NULL)
+			continue;
+		j->wait = p->waiting[i].reason;
+		j->position = p->waiting[i].position;
+	}
+	for (i = 0; i < p->ndecisions; i++) {
+		j = jobs_find(d, p->decisions[i].job_id);
+		if (j == NULL || j->core.state != JOB_PENDING)
+			continue;
+		j->core.alloc = p->decisions[i].alloc;
+		j->wait = WAIT_NONE;
+		j->position = 0;
+		j->attempt++;
+		j->end_intent = 0;
+		jobs_set_state(d, j, JOB_RUNNING, now, NULL);
+		run_queue_after(d, AFTER_START, j->core.id);
+	}
+}
+
+void
+run_schedule(struct daemon *d, int64_t now)
+{
+	const struct job_core **pending;
+	struct sched_input in;
+	struct cluster free_c;
+	struct plan p;
+	size_t i, n = 0;
+
+	d->sched_dirty = 0;
+	pending = xreallocarray(NULL, d->nactive + 1, sizeof(*pending));
+	for (i = 0; i < d->nactive; i++)
+		if (d->active[i]->core.state == JOB_PENDING)
+			pending[n++] = &d->active[i]->core;
+	run_free_capacity(d, &free_c);
+	in.cluster = &free_c;
+	in.pending = pending;
+	in.npending = n;
+	in.now = now;
+	plan_init(&p);
+	if (n > 0 && d->policy->plan(&in, &p) != 0)
+		log_error("policy %s failed to plan", d->policy->name);
+	run_apply_plan(d, &p, now);
+	plan_done(&p);
+	free(free_c.nodes);
+	free(pending);
+}
+
+static void
+run_rt_close_cb(uv_handle_t *h)
+{
+	struct jobrt *rt = h->data;
+
+	close(rt->pidfd);
+	free(rt);
+}
+
+void
+run_unwatch(struct job *j)
+{
+	struct jobrt *rt = j->rt;
+
+	if (rt == NULL)
+		return;
+	j->rt = NULL;
+	uv_poll_stop(&rt->poll);
+	uv_close((uv_handle_t *)&rt->poll, run_rt_close_cb);
+}
+
+static void
+run_poll_cb(uv_poll_t *h, int status, int events)
+{
+	struct jobrt *rt = h->data;
+	struct job *j = jobs_find(rt->d, rt->job_id);
+
+	if (j == NULL || j->rt != rt) {
+		uv_poll_stop(h);
+		return;
+	}
+	run_check_job(rt->d, j, daemon_now());
+	daemon_kick(rt->d);
+}
+
+static void
+run_watch(struct daemon *d, struct job *j)
+{
+	struct jobrt *rt;
+	int fd;
+
+	if (j->rt != NULL || (fd = d->exec->watch_fd(&d->xctx, j)) < 0)
+		return; /* the tick polls it */
+	rt = xcalloc(1, sizeof(*rt));
+	rt->pidfd = fd;
+	rt->d = d;
+	rt->job_id = j->core.id;
+	if (uv_poll_init(d->loop, &rt->poll, fd) != 0) {
+		close(fd);
+		free(rt);
+		return;
+	}
+	rt->poll.data = rt;
+	uv_poll_start(&rt->poll, UV_READABLE, run_poll_cb);
+	j->rt = rt;
+}
+
+static enum job_state
+run_end_state(const struct job *j, const struct exec_result *res)
+{
+	if (j->end_intent == JOB_CANCELLED)
+		return JOB_CANCELLED;
+	if (j->end_intent == JOB_TIMEOUT)
+		return JOB_TIMEOUT;
+	if (res->exit_code == 0 && res->exit_signal == 0 &&
+	    res->reason[0] == '\0')
+		return JOB_COMPLETED;
+	return JOB_FAILED;
+}
+
+static void
+run_finish(struct daemon *d, struct job *j, const struct exec_result *res,
+    int64_t now)
+{
+	enum job_state s = run_end_state(j, res);
+	char why[600];
+
+	j->exit_code = res->exit_code;
+	j->exit_signal = res->exit_signal;
+	why[0] = '\0';
+	if (res->reason[0] != '\0')
+		snprintf(why, sizeof(why), "%s", res->reason);
+	else if (s == JOB_FAILED && res->exit_signal > 0)
+		snprintf(why, sizeof(why), "killed by signal %d (SIG%s)",
+		    res->exit_signal, sigabbrev_np(res->exit_signal)
+			? sigabbrev_np(res->exit_signal)
+			: "?");
+	else if (s == JOB_FAILED)
+		snprintf(why, sizeof(why), "exit code %d", res->exit_code);
+	jobs_set_state(d, j, s, res->end_time > 0 ? res->end_time : now,
+	    why[0] != '\0' ? why : NULL);
+	log_info("job %lld %s%s%s", (long long)j->core.id,
+	    model_state_name(s), why[0] ? ": " : "", why);
+}
+
+void
+run_check_job(struct daemon *d, struct job *j, int64_t now)
+{
+	struct exec_result res;
+
+	if (j->core.state != JOB_RUNNING || j->sup_pid <= 0)
+		return;
+	memset(&res, 0, sizeof(res));
+	if (d->exec->check(&d->xctx, j, &res) == 0 && res.ended)
+		run_finish(d, j, &res, now);
+}
+
+static void
+run_start(struct daemon *d, struct job *j)
+{
+	char cause[512];
+	int rc;
+
+	if (j->core.state != JOB_RUNNING || j->sup_pid > 0)
+		return;
+	cause[0] = '\0';
+	rc = d->exec->start(&d->xctx, j, cause, sizeof(cause));
+	if (rc != 0) {
+		log_warn("job %lld could not start: %s", (long long)j->core.id,
+		    cause);
+		jobs_set_state(d, j, JOB_FAILED, daemon_now(), cause);
+		return;
+	}
+	jobs_changed(d, j, daemon_now(), 0);
+	run_watch(d, j);
+	if (j->end_intent != 0)
+		d->exec->cancel(&d->xctx, j, j->kill_grace_s);
+}
+
+void
+run_after_commit(struct daemon *d)
+{
+	struct job *j;
+	size_t i;
+
+	for (i = 0; i < d->nafter; i++) {
+		if ((j = jobs_find(d, d->after[i].job_id)) == NULL)
+			continue;
+		if (d->after[i].kind == AFTER_START)
+			run_start(d, j);
+		else if (j->core.state == JOB_RUNNING && j->sup_pid > 0)
+			d->exec->cancel(&d->xctx, j, j->kill_grace_s);
+	}
+	d->nafter = 0;
+}
+
+void
+run_cancel(struct daemon *d, struct job *j, enum job_state intent,
+    int64_t now, const char *reason)
+{
+	if (j->core.state == JOB_PENDING) {
+		jobs_set_state(d, j, intent, now, reason);
+		return;
+	}
+	if (j->core.state != JOB_RUNNING || j->end_intent != 0)
+		return;
+	j->end_intent = (int32_t)intent;
+	job_set_reason(j, reason);
+	jobs_changed(d, j, now, 0);
+	run_queue_after(d, AFTER_CANCEL, j->core.id);
+}
+
+void
+run_tick(struct daemon *d, int64_t now)
+{
+	static int64_t last_poll;
+	char why[96];
+	struct job *j;
+	size_t i;
+
+	for (i = 0; i < d->nactive; i++) {
+		j = d->active[i];
+		if (j->core.state != JOB_RUNNING)
+			continue;
+		if (j->core.req.time_limit_s > 0 && j->end_intent == 0 &&
+		    now - j->start_time >= j->core.req.time_limit_s) {
+			snprintf(why, sizeof(why), "time limit of %llds reached",
+			    (long long)j->core.req.time_limit_s);
+			run_cancel(d, j, JOB_TIMEOUT, now, why);
+		}
+		if (j->rt == NULL && now != last_poll)
+			run_check_job(d, j, now);
+	}
+	last_poll = now;
+	if (store_in_txn(d->store) || d->nafter > 0)
+		daemon_kick(d);
+}
+
+static void
+run_recover_one(struct daemon *d, struct job *j, int64_t now)
+{
+	struct exec_result res;
+
+	memset(&res, 0, sizeof(res));
+	switch (d->exec->recover(&d->xctx, j, &res)) {
+	case EXEC_NEVER_STARTED:
+		log_info("job %lld never started before the restart; "
+			 "queued again",
+		    (long long)j->core.id);
+		j->sup_pid = 0;
+		j->start_time = 0;
+		memset(&j->core.alloc, 0, sizeof(j->core.alloc));
+		jobs_set_state(d, j, JOB_PENDING, now,
+		    "requeued: the daemon stopped before it started");
+		break;
+	case EXEC_ALIVE:
+		log_info("job %lld adopted (supervisor %lld)",
+		    (long long)j->core.id, (long long)j->sup_pid);
+		run_watch(d, j);
+		break;
+	case EXEC_GONE:
+		run_finish(d, j, &res, now);
+		break;
+	}
+}
+
+void
+run_recover(struct daemon *d)
+{
+	int64_t now = daemon_now();
+	struct job **running;
+	size_t i, n = 0;
+
+	running = xreallocarray(NULL, d->nactive + 1, sizeof(*running));
+	for (i = 0; i < d->nactive; i++)
+		if (d->active[i]->core.state == JOB_RUNNING)
+			running[n++] = d->active[i];
+	for (i = 0; i < n; i++) {
+		if (running[i]->sup_pid > 0 || running[i]->attempt > 0)
+			run_recover_one(d, running[i], now);
+	}
+	free(running);
+}

@@ -1,0 +1,17 @@
+/* The verbs, one file each (verb-<noun>-<verb>.c). */
+#ifndef GPUQ_VERBS_H
+#define GPUQ_VERBS_H
+
+#include "core/daemon/daemon.h"
+
+verb_fn verb_hello;
+verb_fn verb_job_submit;
+verb_fn verb_job_list;
+verb_fn verb_job_show;
+verb_fn verb_job_cancel;
+verb_fn verb_job_logs;
+verb_fn verb_cluster_status;
+verb_fn verb_events_subscribe;
+verb_fn verb_server_stats;
+
+#endif

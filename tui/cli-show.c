@@ -1,0 +1,261 @@
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/base/error.h"
+#include "core/base/units.h"
+#include "core/base/xmalloc.h"
+#include "tui/cli.h"
+#include "tui/fmt.h"
+
+static int cli_show_fn(struct cli *, int, char **);
+
+const struct cli_cmd cli_cmd_show = {
+	.name = "show",
+	.summary = "Show one job in detail",
+	.usage = "show [--json] ID\n"
+		 "      --json   print the daemon's answer as JSON\n",
+	.fn = cli_show_fn,
+};
+
+static const struct option cli_show_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Appends "  label      value\n", the value made safe for a terminal. */
+static void
+cli_show_kv(struct buf *b, const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+cli_show_kv(struct buf *b, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+	char *v;
+
+	va_start(ap, fmt);
+	v = xvasprintf(fmt, ap);
+	va_end(ap);
+	buf_printf(b, "  %-10s ", label);
+	fmt_safe(b, v);
+	buf_addstr(b, "\n");
+	free(v);
+}
+
+static const char *
+cli_show_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+static long long
+cli_show_int(const json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* A local date and time, "2025-11-21 10:00:00". */
+static char *
+cli_show_when(long long t, char *out, size_t n)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t <= 0 || localtime_r(&tt, &tm) == NULL)
+		snprintf(out, n, "-");
+	else
+		strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
+	return out;
+}
+
+static void
+cli_show_request(struct buf *b, const json_t *job)
+{
+	const json_t *req = json_object_get(job, "request");
+	char g[32], c[32], m[32], t[32];
+	long long limit = cli_show_int(req, "time_limit_s");
+
+	fmt_job_gpus(req, g, sizeof(g));
+	units_fmt_gpus(fmt_milli(json_object_get(req, "cpus")), c, sizeof(c));
+	units_fmt_mem_mb(cli_show_int(req, "mem_mb"), m, sizeof(m));
+	if (limit > 0)
+		units_fmt_duration(limit, t, sizeof(t));
+	else
+		snprintf(t, sizeof(t), "none");
+	cli_show_kv(b, "request", "%s %s, cpus %s, mem %s, time limit %s",
+	    cli_show_int(req, "gpu_mem_mb") > 0 ? "gpu-mem" : "gpus", g, c, m,
+	    t);
+	cli_show_kv(b, "class", "%s, priority %lld, %s",
+	    cli_show_str(job, "class"), cli_show_int(job, "priority"),
+	    json_is_true(json_object_get(job, "preemptible")) ?
+		"preemptible" :
+		"not preemptible");
+}
+
+static void
+cli_show_alloc(struct buf *b, const json_t *alloc)
+{
+	const json_t *g;
+	char m[32], s[32];
+	size_t i;
+
+	if (!json_is_object(alloc))
+		return;
+	units_fmt_mem_mb(cli_show_int(alloc, "mem_mb"), m, sizeof(m));
+	units_fmt_gpus(fmt_milli(json_object_get(alloc, "cpus")), s,
+	    sizeof(s));
+	cli_show_kv(b, "placement", "%s, cpus %s, mem %s",
+	    cli_show_str(alloc, "node"), s, m);
+	json_array_foreach (json_object_get(alloc, "gpus"), i, g) {
+		units_fmt_gpus(fmt_milli(json_object_get(g, "share")), s,
+		    sizeof(s));
+		units_fmt_mem_mb(cli_show_int(g, "mem_mb"), m, sizeof(m));
+		cli_show_kv(b, "", "GPU %lld  %s  share %s  mem %s",
+		    cli_show_int(g, "index"), cli_show_str(g, "uuid"), s, m);
+	}
+}
+
+static void
+cli_show_times(struct buf *b, const json_t *job, long long now)
+{
+	long long sub = cli_show_int(job, "submit_time");
+	long long start = cli_show_int(job, "start_time");
+	long long end = cli_show_int(job, "end_time");
+	char w[32], d[32];
+
+	cli_show_kv(b, "submitted", "%s", cli_show_when(sub, w, sizeof(w)));
+	if (start > 0) {
+		units_fmt_duration(start - sub, d, sizeof(d));
+		cli_show_kv(b, "started", "%s (waited %s)",
+		    cli_show_when(start, w, sizeof(w)), d);
+	}
+	if (end > 0) {
+		cli_show_kv(b, "ended", "%s", cli_show_when(end, w, sizeof(w)));
+	}
+	if (start > 0 || strcmp(cli_show_str(job, "state"), "PENDING") == 0) {
+		fmt_job_time(job, now, d, sizeof(d));
+		cli_show_kv(b, start > 0 ? "runtime" : "waiting", "%s", d);
+	}
+}
+
+static void
+cli_show_outcome(struct buf *b, const json_t *job)
+{
+	const json_t *wait = json_object_get(job, "wait");
+	char e[64];
+
+	fmt_job_exit(job, e, sizeof(e));
+	if (e[0] != '\0')
+		cli_show_kv(b, "exit", "%s", e);
+	if (cli_show_str(job, "reason")[0] != '\0')
+		cli_show_kv(b, "reason", "%s", cli_show_str(job, "reason"));
+	if (json_is_object(wait) && cli_show_int(wait, "position") > 0)
+		cli_show_kv(b, "wait", "%s, position %lld in the queue",
+		    cli_show_str(wait, "reason"), cli_show_int(wait, "position"));
+	else if (json_is_object(wait))
+		cli_show_kv(b, "wait", "%s", cli_show_str(wait, "reason"));
+}
+
+static void
+cli_show_command(struct buf *b, const json_t *res)
+{
+	const json_t *job = json_object_get(res, "job");
+	const json_t *logs = json_object_get(res, "logs");
+	struct buf argv;
+
+	buf_init(&argv, 1024 * 1024);
+	fmt_argv(&argv, json_object_get(job, "argv"));
+	cli_show_kv(b, "command", "%s", argv.data != NULL ? argv.data : "");
+	buf_done(&argv);
+	cli_show_kv(b, "workdir", "%s", cli_show_str(job, "workdir"));
+	if (json_is_object(logs)) {
+		cli_show_kv(b, "stdout", "%s", cli_show_str(logs, "stdout"));
+		cli_show_kv(b, "stderr", "%s", cli_show_str(logs, "stderr"));
+	}
+}
+
+static void
+cli_show_history(struct buf *b, const json_t *history)
+{
+	const json_t *h;
+	const char *reason;
+	char w[32];
+	size_t i;
+
+	if (json_array_size(history) == 0)
+		return;
+	buf_addstr(b, "  history\n");
+	json_array_foreach (history, i, h) {
+		reason = cli_show_str(h, "reason");
+		cli_show_kv(b, "", "%s  %-9s%s%s",
+		    cli_show_when(cli_show_int(h, "time"), w, sizeof(w)),
+		    cli_show_str(h, "state"), reason[0] != '\0' ? "  " : "",
+		    reason);
+	}
+}
+
+static void
+cli_show_render(struct buf *b, const json_t *res, long long now)
+{
+	const json_t *job = json_object_get(res, "job");
+
+	buf_printf(b, "Job %lld: ", cli_show_int(job, "id"));
+	fmt_safe(b, cli_show_str(job, "name"));
+	buf_addstr(b, "\n");
+	cli_show_kv(b, "state", "%s (attempt %lld)",
+	    cli_show_str(job, "state"), cli_show_int(job, "attempt"));
+	cli_show_kv(b, "user", "%s", cli_show_str(job, "user"));
+	cli_show_kv(b, "project", "%s", cli_show_str(job, "project"));
+	cli_show_request(b, job);
+	cli_show_alloc(b, json_object_get(job, "alloc"));
+	cli_show_times(b, job, now);
+	cli_show_outcome(b, job);
+	cli_show_command(b, res);
+	cli_show_history(b, json_object_get(res, "history"));
+}
+
+static int
+cli_show_fn(struct cli *cli, int argc, char **argv)
+{
+	json_t *res;
+	struct buf b;
+	long long id;
+	char *cause, what[48];
+	int ch, json = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "+:h", cli_show_opts, NULL)) !=
+	    -1) {
+		if (ch == 'h')
+			return cli_help_cmd(&cli_cmd_show);
+		if (ch != 'j')
+			return cli_bad_opt(&cli_cmd_show, argv, ch);
+		json = 1;
+	}
+	if (optind + 1 != argc)
+		return cli_bad_usage(&cli_cmd_show, "give one job id");
+	if (cli_parse_id(argv[optind], &id) != 0)
+		return cli_bad_usage(&cli_cmd_show, "bad job id '%s'",
+		    argv[optind]);
+	snprintf(what, sizeof(what), "show %lld", id);
+	rc = cli_rpc(cli, "job.show", json_pack("{s:I}", "id", (json_int_t)id),
+	    &res, &cause);
+	if (rc != 0)
+		return cli_fail(what, rc, cause);
+	if (json) {
+		rc = cli_print_json(res);
+	} else {
+		buf_init(&b, CLI_OUT_MAX);
+		cli_show_render(&b, res, (long long)time(NULL));
+		rc = cli_print_buf(&b);
+		buf_done(&b);
+	}
+	json_decref(res);
+	return rc;
+}

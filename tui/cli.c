@@ -1,0 +1,368 @@
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/base/error.h"
+#include "core/base/xmalloc.h"
+#include "remote/client.h"
+#include "remote/sockpath.h"
+#include "tui/cli.h"
+#include "tui/fmt.h"
+
+static int cli_help_fn(struct cli *, int, char **);
+
+static const struct cli_cmd cli_cmd_help = {
+	.name = "help",
+	.summary = "Show this help, or a command's options",
+	.usage = "help [COMMAND]\n",
+	.fn = cli_help_fn,
+};
+
+/* Every subcommand; `gpuq help` lists them in this order. */
+static const struct cli_cmd *const cli_cmds[] = {
+	&cli_cmd_submit,
+	&cli_cmd_ls,
+	&cli_cmd_show,
+	&cli_cmd_cancel,
+	&cli_cmd_logs,
+	&cli_cmd_status,
+	&cli_cmd_watch,
+	&cli_cmd_help,
+};
+
+#define CLI_NCMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
+
+static const struct cli_cmd *
+cli_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CLI_NCMDS; i++)
+		if (strcmp(cli_cmds[i]->name, name) == 0)
+			return cli_cmds[i];
+	return NULL;
+}
+
+static void
+cli_print_help(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: gpuq [-S socket] [-H host] [command [options]]\n"
+		   "\n"
+		   "gpuq with no command runs `gpuq watch` for now; the "
+		   "full-screen workbench\n"
+		   "(the TUI) is coming.\n\ncommands:\n");
+	for (i = 0; i < CLI_NCMDS; i++)
+		fprintf(f, "  %-8s %s\n", cli_cmds[i]->name,
+		    cli_cmds[i]->summary);
+	fprintf(f, "\n"
+		   "options:\n"
+		   "  -S socket   the daemon's socket (default: $GPUQ_SOCKET, "
+		   "else the\n"
+		   "              personal socket, else %s)\n"
+		   "  -H host     reach gpuqd on host over ssh (runs "
+		   "`gpuqd bridge` there)\n"
+		   "  -h, --help  show this help\n"
+		   "  -V, --version\n"
+		   "\n"
+		   "Run `gpuq help COMMAND` for a command's options.\n",
+	    SOCKPATH_SYSTEM);
+}
+
+int
+cli_usage(const struct cli_cmd *cmd)
+{
+	fprintf(stderr, "usage: gpuq %s", cmd->usage);
+	return CLI_EXIT_USAGE;
+}
+
+int
+cli_help_cmd(const struct cli_cmd *cmd)
+{
+	printf("usage: gpuq %s", cmd->usage);
+	return CLI_EXIT_OK;
+}
+
+int
+cli_bad_usage(const struct cli_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "gpuq: %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return cli_usage(cmd);
+}
+
+static int
+cli_help_fn(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd *cmd;
+
+	if (argc < 2) {
+		cli_print_help(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (argc > 2)
+		return cli_usage(&cli_cmd_help);
+	if ((cmd = cli_find(argv[1])) == NULL)
+		return cli_bad_usage(&cli_cmd_help, "no command %s", argv[1]);
+	return cli_help_cmd(cmd);
+}
+
+static int
+cli_connect_ssh(struct cli *cli, char **cause)
+{
+	char *argv[] = { "ssh", "-T", "-o", "BatchMode=yes", NULL, "gpuqd",
+		"bridge", NULL };
+	char *why = NULL;
+	int rc;
+
+	argv[4] = (char *)cli->host;
+	rc = client_open_cmd(argv, &cli->client, &why);
+	if (rc != 0) {
+		*cause = xasprintf("cannot reach gpuqd on %s over ssh: %s "
+				   "(can you `ssh %s gpuqd --version`?)",
+		    cli->host, why != NULL ? why : gq_err_text(rc), cli->host);
+		free(why);
+	}
+	return rc;
+}
+
+int
+cli_connect(struct cli *cli, char **cause)
+{
+	char *why = NULL;
+	int rc;
+
+	*cause = NULL;
+	if (cli->client != NULL)
+		return 0;
+	if (cli->host != NULL)
+		return cli_connect_ssh(cli, cause);
+	if (cli->sock == NULL)
+		cli->sock = sockpath_default();
+	rc = client_open_unix(cli->sock, &cli->client, &why);
+	if (rc == GQ_ECONN)
+		*cause = xasprintf("%s (is gpuqd running? start it with: "
+				   "gpuqd)",
+		    why != NULL ? why : gq_err_text(rc));
+	else if (rc != 0)
+		*cause = xstrdup(why != NULL ? why : gq_err_text(rc));
+	free(why);
+	return rc;
+}
+
+void
+cli_disconnect(struct cli *cli)
+{
+	client_free(cli->client);
+	cli->client = NULL;
+}
+
+/* Wraps a failure to connect so cli_fail prints it without a verb. */
+#define CLI_UNREACHABLE "\001"
+
+int
+cli_rpc(struct cli *cli, const char *verb, json_t *params, json_t **result,
+    char **cause)
+{
+	char *why;
+	int rc;
+
+	*result = NULL;
+	if ((rc = cli_connect(cli, &why)) != 0) {
+		json_decref(params);
+		*cause = xasprintf(CLI_UNREACHABLE "%s", why);
+		free(why);
+		return rc;
+	}
+	json_incref(params);
+	rc = client_call(cli->client, verb, params, result, cause);
+	if (rc != GQ_ECONN) {
+		json_decref(params);
+		return rc;
+	}
+	/* The connection broke: connect again and repeat the request once. */
+	free(*cause);
+	cli_disconnect(cli);
+	if ((rc = cli_connect(cli, &why)) != 0) {
+		json_decref(params);
+		*cause = xasprintf(CLI_UNREACHABLE "%s", why);
+		free(why);
+		return rc;
+	}
+	return client_call(cli->client, verb, params, result, cause);
+}
+
+int
+cli_rpc_keyed(struct cli *cli, const char *verb, json_t *params,
+    json_t **result, char **cause)
+{
+	char key[CLIENT_KEY_LEN + 1];
+
+	client_new_key(key);
+	json_object_set_new(params, "key", json_string(key));
+	return cli_rpc(cli, verb, params, result, cause);
+}
+
+int
+cli_fail(const char *what, int code, char *cause)
+{
+	const char *msg = cause != NULL ? cause : "";
+
+	if (msg[0] == CLI_UNREACHABLE[0])
+		fprintf(stderr, "gpuq: %s\n", msg + 1);
+	else if (msg[0] != '\0')
+		fprintf(stderr, "gpuq: %s: %s: %s\n", what,
+		    fmt_err_text(code), msg);
+	else
+		fprintf(stderr, "gpuq: %s: %s\n", what, fmt_err_text(code));
+	free(cause);
+	return CLI_EXIT_FAIL;
+}
+
+int
+cli_parse_id(const char *s, long long *id)
+{
+	char *end;
+	long long v;
+
+	if (s[0] < '0' || s[0] > '9')
+		return GQ_EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v <= 0 ||
+	    v > (INT64_C(1) << 53) - 1)
+		return GQ_EINVAL;
+	*id = v;
+	return 0;
+}
+
+int
+cli_print_json(const json_t *doc)
+{
+	char *s = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc;
+
+	if (s == NULL)
+		return CLI_EXIT_FAIL;
+	rc = printf("%s\n", s) < 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	free(s);
+	return rc;
+}
+
+int
+cli_print_buf(const struct buf *b)
+{
+	if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len)
+		return CLI_EXIT_FAIL;
+	return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}
+
+void
+cli_opt_name(char **argv, char *out, size_t n)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+
+	if (arg != NULL && strncmp(arg, "--", 2) == 0)
+		snprintf(out, n, "%.*s", (int)strcspn(arg, "="), arg);
+	else if (optopt != 0)
+		snprintf(out, n, "-%c", optopt);
+	else
+		snprintf(out, n, "%s", arg != NULL ? arg : "?");
+}
+
+int
+cli_bad_opt(const struct cli_cmd *cmd, char **argv, int ch)
+{
+	char name[64];
+
+	cli_opt_name(argv, name, sizeof(name));
+	if (ch == ':')
+		return cli_bad_usage(cmd, "option %s needs a value", name);
+	return cli_bad_usage(cmd, "unknown option %s", name);
+}
+
+/* Parses the options before the command; returns -1 to go on. */
+static int
+cli_global_opts(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL,
+						  'h' },
+		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
+	char name[64];
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "+:S:H:hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'S':
+			free(cli->sock);
+			cli->sock = xstrdup(optarg);
+			break;
+		case 'H':
+			cli->host = optarg;
+			break;
+		case 'h':
+			cli_print_help(stdout);
+			return CLI_EXIT_OK;
+		case 'V':
+			printf("gpuq %s\n", GPUQ_VERSION);
+			return CLI_EXIT_OK;
+		default:
+			cli_opt_name(argv, name, sizeof(name));
+			fprintf(stderr, "gpuq: %s option %s\n",
+			    ch == ':' ? "a value is missing after" : "unknown",
+			    name);
+			cli_print_help(stderr);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+static int
+cli_dispatch(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_cmd *cmd;
+	char *watch[] = { "watch", NULL };
+
+	if (argc == 0)
+		return cli_cmd_watch.fn(cli, 1, watch);
+	if ((cmd = cli_find(argv[0])) == NULL) {
+		fprintf(stderr, "gpuq: no command %s (try `gpuq help`)\n",
+		    argv[0]);
+		return CLI_EXIT_USAGE;
+	}
+	optind = 0;
+	return cmd->fn(cli, argc, argv);
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	struct cli cli;
+	int rc;
+
+	memset(&cli, 0, sizeof(cli));
+	cli.prog = "gpuq";
+	signal(SIGPIPE, SIG_IGN);
+	opterr = 0;
+	rc = cli_global_opts(&cli, argc, argv);
+	if (rc < 0)
+		rc = cli_dispatch(&cli, argc - optind, argv + optind);
+	cli_disconnect(&cli);
+	free(cli.sock);
+	if (fflush(stdout) != 0 && rc == CLI_EXIT_OK)
+		rc = CLI_EXIT_FAIL;
+	return rc;
+}
