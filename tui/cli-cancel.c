@@ -6,7 +6,7 @@
 #include "core/base/xmalloc.h"
 #include "tui/cli.h"
 
-#define CANCEL_GRACE_DEFAULT 10	/* the daemon's kill_grace_s default */
+#define CANCEL_GRACE_DEFAULT 10 /* the daemon's kill_grace_s default */
 
 static int cli_cancel_fn(struct cli *, int, char **);
 
@@ -14,9 +14,9 @@ const struct cli_cmd cli_cmd_cancel = {
 	.name = "cancel",
 	.summary = "Cancel jobs",
 	.usage = "cancel ID...\n"
-		 "  A pending job is cancelled at once; a running one gets "
-		 "SIGTERM, then\n"
-		 "  SIGKILL after its grace period (submit --grace).\n",
+	         "  A pending job is cancelled at once; a running one gets "
+	         "SIGTERM, then\n"
+	         "  SIGKILL after its grace period (submit --grace).\n",
 	.fn = cli_cancel_fn,
 };
 
@@ -31,15 +31,16 @@ cli_cancel_print(const json_t *res, long long id)
 	const json_t *job = json_object_get(res, "job");
 	const json_t *grace = json_object_get(job, "kill_grace_s");
 
-	if (json_is_true(json_object_get(res, "cancelling")))
+	if (!json_is_true(json_object_get(res, "cancelling")))
+		printf("Cancelled job %lld\n", id);
+	else if (json_is_integer(grace))
 		printf("Cancelling job %lld (SIGTERM sent; SIGKILL after "
 		       "%llds)\n",
-		    id,
-		    json_is_integer(grace) ?
-			(long long)json_integer_value(grace) :
-			(long long)CANCEL_GRACE_DEFAULT);
+		    id, (long long)json_integer_value(grace));
 	else
-		printf("Cancelled job %lld\n", id);
+		printf("Cancelling job %lld (SIGTERM sent; SIGKILL after its "
+		       "grace period)\n",
+		    id);
 }
 
 /* Cancels one job; returns CLI_EXIT_OK or CLI_EXIT_FAIL. */
@@ -80,8 +81,8 @@ cli_cancel_fn(struct cli *cli, int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		if (cli_parse_id(argv[optind + i], &id) != 0) {
 			free(ids);
-			return cli_bad_usage(&cli_cmd_cancel,
-			    "bad job id '%s'", argv[optind + i]);
+			return cli_bad_usage(&cli_cmd_cancel, "bad job id '%s'",
+			    argv[optind + i]);
 		}
 		ids[i] = id;
 	}
@@ -90,7 +91,7 @@ cli_cancel_fn(struct cli *cli, int argc, char **argv)
 			continue;
 		rc = CLI_EXIT_FAIL;
 		if (cli->client == NULL)
-			break;	/* unreachable: said once is enough */
+			break; /* unreachable: said once is enough */
 	}
 	free(ids);
 	return rc;

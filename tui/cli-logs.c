@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 #include "remote/client.h"
 #include "tui/cli.h"
 
-#define LOGS_CHUNK (1024 * 1024)	/* job.logs' largest limit */
+#define LOGS_CHUNK    (1024 * 1024) /* job.logs' largest limit */
 #define LOGS_TAIL_MAX (INT64_C(1) << 50)
 
 static int cli_logs_fn(struct cli *, int, char **);
@@ -19,11 +20,11 @@ const struct cli_cmd cli_cmd_logs = {
 	.name = "logs",
 	.summary = "Print a job's output",
 	.usage = "logs [-f] [--stderr] [--tail BYTES] ID\n"
-		 "  -f, --follow       keep printing as the job writes, until "
-		 "it ends\n"
-		 "  -e, --stderr       the job's standard error instead of "
-		 "its output\n"
-		 "  -t, --tail BYTES   only the last BYTES (512, 64K, 1M)\n",
+	         "  -f, --follow       keep printing as the job writes, until "
+	         "it ends\n"
+	         "  -e, --stderr       the job's standard error instead of "
+	         "its output\n"
+	         "  -t, --tail BYTES   only the last BYTES (512, 64K, 1M)\n",
 	.fn = cli_logs_fn,
 };
 
@@ -37,11 +38,11 @@ static const struct option cli_logs_opts[] = {
 
 struct cli_logs {
 	long long id;
-	const char *stream;	/* "stdout" or "stderr" */
-	long long pos;		/* the offset to read next; negative: tail */
-	long long size;		/* the log's size at the last reply */
+	const char *stream; /* "stdout" or "stderr" */
+	long long pos;      /* the offset to read next; negative: tail */
+	long long size;     /* the log's size at the last reply */
 	int follow;
-	int ended;		/* the daemon said the job has ended */
+	int ended; /* the daemon said the job has ended */
 };
 
 /* "512", "64K", "1M", "1G" as bytes; returns 0 or GQ_EINVAL. */
@@ -135,7 +136,7 @@ cli_logs_event(struct cli_logs *l, const json_t *ev)
 		cli_logs_write(json_object_get(d, "data"),
 		    off < l->pos ? (size_t)(l->pos - off) : 0);
 		l->pos = json_is_integer(next) ? json_integer_value(next) :
-						 off + len;
+		                                 off + len;
 	}
 	return json_is_true(json_object_get(d, "eof"));
 }
@@ -152,12 +153,13 @@ cli_logs_follow(struct cli *cli, struct cli_logs *l)
 	if (err != 0)
 		return err;
 	if (l->ended && l->pos >= l->size)
-		return CLI_EXIT_OK;	/* an ended job's log cannot grow */
+		return CLI_EXIT_OK; /* an ended job's log cannot grow */
 	for (;;) {
 		rc = client_next_event(cli->client, -1, &ev);
 		if (rc < 0) {
-			fprintf(stderr, "gpuq: logs: connection to the daemon "
-					"lost\n");
+			fprintf(stderr,
+			    "gpuq: logs: connection to the daemon "
+			    "lost\n");
 			return CLI_EXIT_FAIL;
 		}
 		rc = cli_logs_event(l, ev);
@@ -186,8 +188,8 @@ cli_logs_fn(struct cli *cli, int argc, char **argv)
 	long long tail;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+:fet:h", cli_logs_opts,
-		    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:fet:h", cli_logs_opts, NULL)) !=
+	    -1) {
 		if (ch == 'f')
 			l.follow = 1;
 		else if (ch == 'e')

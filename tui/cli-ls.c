@@ -10,7 +10,7 @@
 #include "tui/cli.h"
 #include "tui/fmt.h"
 
-#define LS_PAGE 1000	/* jobs asked for per job.list call */
+#define LS_PAGE 1000 /* jobs asked for per job.list call */
 
 static int cli_ls_fn(struct cli *, int, char **);
 
@@ -18,15 +18,15 @@ const struct cli_cmd cli_cmd_ls = {
 	.name = "ls",
 	.summary = "List jobs",
 	.usage = "ls [options]\n"
-		 "  -a, --all          include finished jobs (default: "
-		 "pending and running)\n"
-		 "  -u, --user USER    only USER's jobs\n"
-		 "      --mine         only my jobs\n"
-		 "  -p, --project P    only jobs of project P\n"
-		 "  -s, --state S      only jobs in state S (a comma list: "
-		 "pending,running;\n"
-		 "                     implies --all)\n"
-		 "      --json         print {\"jobs\":[...]} as JSON\n",
+	         "  -a, --all          include finished jobs (default: "
+	         "pending and running)\n"
+	         "  -u, --user USER    only USER's jobs\n"
+	         "      --mine         only my jobs\n"
+	         "  -p, --project P    only jobs of project P\n"
+	         "  -s, --state S      only jobs in state S (a comma list: "
+	         "pending,running;\n"
+	         "                     implies --all)\n"
+	         "      --json         print {\"jobs\":[...]} as JSON\n",
 	.fn = cli_ls_fn,
 };
 
@@ -45,8 +45,7 @@ static const struct option cli_ls_opts[] = {
 
 /* Fetches every job matching params (borrowed) into *jobs (new). */
 static int
-cli_ls_fetch(struct cli *cli, const json_t *params, json_t **jobs,
-    char **cause)
+cli_ls_fetch(struct cli *cli, const json_t *params, json_t **jobs, char **cause)
 {
 	json_t *p, *res, *next;
 	int rc;
@@ -87,8 +86,8 @@ cli_ls_row(struct fmt_table *t, const json_t *job, long long now)
 	row[2] = json_string_value(json_object_get(job, "project"));
 	row[3] = json_string_value(json_object_get(job, "name"));
 	row[4] = json_string_value(json_object_get(job, "state"));
-	row[5] = fmt_job_gpus(json_object_get(job, "request"), gpus,
-	    sizeof(gpus));
+	row[5] =
+	    fmt_job_gpus(json_object_get(job, "request"), gpus, sizeof(gpus));
 	row[6] = fmt_job_time(job, now, age, sizeof(age));
 	row[7] = fmt_job_where(job, where, sizeof(where));
 	fmt_table_add(t, row);
@@ -112,7 +111,7 @@ cli_ls_table(const json_t *jobs, long long now, struct buf *out)
 	fmt_table_column(&t, 5, 0, 1);
 	fmt_table_column(&t, 6, 0, 1);
 	fmt_table_column(&t, 7, 48, 0);
-	json_array_foreach (jobs, i, job)
+	json_array_foreach(jobs, i, job)
 		cli_ls_row(&t, job, now);
 	rc = fmt_table_render(&t, out);
 	fmt_table_done(&t);
@@ -120,8 +119,8 @@ cli_ls_table(const json_t *jobs, long long now, struct buf *out)
 }
 
 int
-cli_ls_render(struct cli *cli, json_t *params, long long now,
-    struct buf *out, json_t **jobs, char **cause)
+cli_ls_render(struct cli *cli, json_t *params, long long now, struct buf *out,
+    json_t **jobs, char **cause)
 {
 	json_t *all;
 	int rc;
@@ -176,11 +175,12 @@ cli_ls_mine(struct cli *cli, json_t *params)
 		free(cause);
 		return CLI_EXIT_FAIL;
 	}
-	user = json_string_value(json_object_get(client_hello(cli->client),
-	    "user"));
+	user = json_string_value(
+	    json_object_get(client_hello(cli->client), "user"));
 	if (user == NULL) {
-		fprintf(stderr, "gpuq: ls: the daemon did not say who you "
-				"are; use --user\n");
+		fprintf(stderr,
+		    "gpuq: ls: the daemon did not say who you "
+		    "are; use --user\n");
 		return CLI_EXIT_FAIL;
 	}
 	json_object_set_new(params, "user", json_string(user));
@@ -205,9 +205,10 @@ cli_ls_opt(json_t *params, int ch, char **argv, int *mine, int *json)
 		return -1;
 	case 's':
 		if ((states = cli_ls_states(optarg)) == NULL)
-			return cli_bad_usage(cmd, "no state %s (pending, "
-						  "running, completed, "
-						  "failed, cancelled, timeout)",
+			return cli_bad_usage(cmd,
+			    "no state %s (pending, "
+			    "running, completed, "
+			    "failed, cancelled, timeout)",
 			    optarg);
 		json_object_set_new(params, "state", states);
 		json_object_set_new(params, "all", json_true());
@@ -256,8 +257,9 @@ cli_ls_fn(struct cli *cli, int argc, char **argv)
 	json_t *params = json_object();
 	int ch, rc = -1, mine = 0, json = 0;
 
-	while (rc < 0 && (ch = getopt_long(argc, argv, "+:au:p:s:h",
-			      cli_ls_opts, NULL)) != -1)
+	while (rc < 0 &&
+	    (ch = getopt_long(argc, argv, "+:au:p:s:h", cli_ls_opts, NULL)) !=
+	        -1)
 		rc = cli_ls_opt(params, ch, argv, &mine, &json);
 	if (rc < 0 && optind < argc)
 		rc = cli_bad_usage(&cli_cmd_ls, "unexpected argument %s",

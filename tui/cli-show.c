@@ -17,7 +17,7 @@ const struct cli_cmd cli_cmd_show = {
 	.name = "show",
 	.summary = "Show one job in detail",
 	.usage = "show [--json] ID\n"
-		 "      --json   print the daemon's answer as JSON\n",
+	         "      --json   print the daemon's answer as JSON\n",
 	.fn = cli_show_fn,
 };
 
@@ -28,8 +28,7 @@ static const struct option cli_show_opts[] = {
 };
 
 /* Appends "  label      value\n", the value made safe for a terminal. */
-static void
-cli_show_kv(struct buf *b, const char *label, const char *fmt, ...)
+static void cli_show_kv(struct buf *b, const char *label, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -95,8 +94,8 @@ cli_show_request(struct buf *b, const json_t *job)
 	cli_show_kv(b, "class", "%s, priority %lld, %s",
 	    cli_show_str(job, "class"), cli_show_int(job, "priority"),
 	    json_is_true(json_object_get(job, "preemptible")) ?
-		"preemptible" :
-		"not preemptible");
+	        "preemptible" :
+	        "not preemptible");
 }
 
 static void
@@ -109,11 +108,10 @@ cli_show_alloc(struct buf *b, const json_t *alloc)
 	if (!json_is_object(alloc))
 		return;
 	units_fmt_mem_mb(cli_show_int(alloc, "mem_mb"), m, sizeof(m));
-	units_fmt_gpus(fmt_milli(json_object_get(alloc, "cpus")), s,
-	    sizeof(s));
+	units_fmt_gpus(fmt_milli(json_object_get(alloc, "cpus")), s, sizeof(s));
 	cli_show_kv(b, "placement", "%s, cpus %s, mem %s",
 	    cli_show_str(alloc, "node"), s, m);
-	json_array_foreach (json_object_get(alloc, "gpus"), i, g) {
+	json_array_foreach(json_object_get(alloc, "gpus"), i, g) {
 		units_fmt_gpus(fmt_milli(json_object_get(g, "share")), s,
 		    sizeof(s));
 		units_fmt_mem_mb(cli_show_int(g, "mem_mb"), m, sizeof(m));
@@ -158,16 +156,29 @@ cli_show_outcome(struct buf *b, const json_t *job)
 		cli_show_kv(b, "reason", "%s", cli_show_str(job, "reason"));
 	if (json_is_object(wait) && cli_show_int(wait, "position") > 0)
 		cli_show_kv(b, "wait", "%s, position %lld in the queue",
-		    cli_show_str(wait, "reason"), cli_show_int(wait, "position"));
+		    cli_show_str(wait, "reason"),
+		    cli_show_int(wait, "position"));
 	else if (json_is_object(wait))
 		cli_show_kv(b, "wait", "%s", cli_show_str(wait, "reason"));
+}
+
+/*
+ * A member of job.show's answer: inside the job object (as gpuqd sends
+ * it) or beside it.
+ */
+static const json_t *
+cli_show_extra(const json_t *res, const char *key)
+{
+	const json_t *v = json_object_get(json_object_get(res, "job"), key);
+
+	return v != NULL ? v : json_object_get(res, key);
 }
 
 static void
 cli_show_command(struct buf *b, const json_t *res)
 {
 	const json_t *job = json_object_get(res, "job");
-	const json_t *logs = json_object_get(res, "logs");
+	const json_t *logs = cli_show_extra(res, "logs");
 	struct buf argv;
 
 	buf_init(&argv, 1024 * 1024);
@@ -192,12 +203,18 @@ cli_show_history(struct buf *b, const json_t *history)
 	if (json_array_size(history) == 0)
 		return;
 	buf_addstr(b, "  history\n");
-	json_array_foreach (history, i, h) {
+	json_array_foreach(history, i, h) {
 		reason = cli_show_str(h, "reason");
-		cli_show_kv(b, "", "%s  %-9s%s%s",
-		    cli_show_when(cli_show_int(h, "time"), w, sizeof(w)),
-		    cli_show_str(h, "state"), reason[0] != '\0' ? "  " : "",
-		    reason);
+		if (reason[0] != '\0')
+			cli_show_kv(b, "", "%s  %-9s  %s",
+			    cli_show_when(cli_show_int(h, "time"), w,
+			        sizeof(w)),
+			    cli_show_str(h, "state"), reason);
+		else
+			cli_show_kv(b, "", "%s  %s",
+			    cli_show_when(cli_show_int(h, "time"), w,
+			        sizeof(w)),
+			    cli_show_str(h, "state"));
 	}
 }
 
@@ -209,8 +226,8 @@ cli_show_render(struct buf *b, const json_t *res, long long now)
 	buf_printf(b, "Job %lld: ", cli_show_int(job, "id"));
 	fmt_safe(b, cli_show_str(job, "name"));
 	buf_addstr(b, "\n");
-	cli_show_kv(b, "state", "%s (attempt %lld)",
-	    cli_show_str(job, "state"), cli_show_int(job, "attempt"));
+	cli_show_kv(b, "state", "%s (attempt %lld)", cli_show_str(job, "state"),
+	    cli_show_int(job, "attempt"));
 	cli_show_kv(b, "user", "%s", cli_show_str(job, "user"));
 	cli_show_kv(b, "project", "%s", cli_show_str(job, "project"));
 	cli_show_request(b, job);
@@ -218,7 +235,7 @@ cli_show_render(struct buf *b, const json_t *res, long long now)
 	cli_show_times(b, job, now);
 	cli_show_outcome(b, job);
 	cli_show_command(b, res);
-	cli_show_history(b, json_object_get(res, "history"));
+	cli_show_history(b, cli_show_extra(res, "history"));
 }
 
 static int
@@ -230,8 +247,8 @@ cli_show_fn(struct cli *cli, int argc, char **argv)
 	char *cause, what[48];
 	int ch, json = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "+:h", cli_show_opts, NULL)) !=
-	    -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "+:h", cli_show_opts, NULL)) != -1) {
 		if (ch == 'h')
 			return cli_help_cmd(&cli_cmd_show);
 		if (ch != 'j')

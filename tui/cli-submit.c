@@ -19,32 +19,32 @@ const struct cli_cmd cli_cmd_submit = {
 	.name = "submit",
 	.summary = "Queue a command as a job",
 	.usage = "submit [options] [--] COMMAND [ARGS...]\n"
-		 "  -g, --gpus N        whole GPUs (2) or a share of one "
-		 "(0.5)\n"
-		 "      --gpu-mem SIZE  a share of one GPU sized by memory "
-		 "(20G)\n"
-		 "  -c, --cpus N        CPU cores (may be fractional)\n"
-		 "  -m, --mem SIZE      host memory (16G; a bare number is "
-		 "MiB)\n"
-		 "  -n, --name NAME     job name (default: the command's "
-		 "name)\n"
-		 "  -p, --project P     project to charge (default: "
-		 "default)\n"
-		 "  -t, --time T        time limit (4h, 1h30m, 2-00:00:00; "
-		 "a bare number is\n"
-		 "                      minutes)\n"
-		 "      --class C       interactive, train or inference\n"
-		 "      --priority N    -1000 .. 1000 (default 0)\n"
-		 "      --preemptible, --no-preemptible\n"
-		 "      --grace T       SIGTERM to SIGKILL on cancel (30s; a "
-		 "bare number is\n"
-		 "                      seconds)\n"
-		 "  -e, --env K=V       set a variable (repeatable); the "
-		 "whole current\n"
-		 "                      environment is always sent\n"
-		 "  -w, --workdir DIR   where the job starts (default: the "
-		 "current directory)\n"
-		 "      --json          print the daemon's answer as JSON\n",
+	         "  -g, --gpus N        whole GPUs (2) or a share of one "
+	         "(0.5)\n"
+	         "      --gpu-mem SIZE  a share of one GPU sized by memory "
+	         "(20G)\n"
+	         "  -c, --cpus N        CPU cores (may be fractional)\n"
+	         "  -m, --mem SIZE      host memory (16G; a bare number is "
+	         "MiB)\n"
+	         "  -n, --name NAME     job name (default: the command's "
+	         "name)\n"
+	         "  -p, --project P     project to charge (default: "
+	         "default)\n"
+	         "  -t, --time T        time limit (4h, 1h30m, 2-00:00:00; "
+	         "a bare number is\n"
+	         "                      minutes)\n"
+	         "      --class C       interactive, train or inference\n"
+	         "      --priority N    -1000 .. 1000 (default 0)\n"
+	         "      --preemptible, --no-preemptible\n"
+	         "      --grace T       SIGTERM to SIGKILL on cancel (30s; a "
+	         "bare number is\n"
+	         "                      seconds)\n"
+	         "  -e, --env K=V       set a variable (repeatable); the "
+	         "whole current\n"
+	         "                      environment is always sent\n"
+	         "  -w, --workdir DIR   where the job starts (default: the "
+	         "current directory)\n"
+	         "      --json          print the daemon's answer as JSON\n",
 	.fn = cli_submit_fn,
 };
 
@@ -80,9 +80,9 @@ static const struct option cli_submit_opts[] = {
 
 /* What the command line said, before it becomes params. */
 struct cli_submit {
-	json_t *params;		/* owned: job.submit params so far */
-	json_t *env;		/* owned: --env overrides */
-	const char *workdir;	/* --workdir, or NULL */
+	json_t *params;      /* owned: job.submit params so far */
+	json_t *env;         /* owned: --env overrides */
+	const char *workdir; /* --workdir, or NULL */
 	int json;
 };
 
@@ -104,8 +104,8 @@ cli_submit_env_name(const char *s, size_t n)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
-			(s[i] >= 'A' && s[i] <= 'Z') ||
-			(s[i] >= '0' && s[i] <= '9')))
+		        (s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= '0' && s[i] <= '9')))
 			return 0;
 	return 1;
 }
@@ -124,7 +124,7 @@ cli_submit_env_add(json_t *obj, const char *kv)
 	if (eq == NULL || !cli_submit_env_name(kv, (size_t)(eq - kv)))
 		return GQ_EINVAL;
 	if ((val = json_string(eq + 1)) == NULL)
-		return GQ_EINVAL;	/* not UTF-8 */
+		return GQ_EINVAL; /* not UTF-8 */
 	name = xstrndup(kv, (size_t)(eq - kv));
 	json_object_set_new(obj, name, val);
 	free(name);
@@ -247,8 +247,9 @@ cli_submit_workdir(struct cli_submit *s)
 		dir = xstrdup(s->workdir);
 	} else {
 		if ((cwd = cli_submit_cwd()) == NULL) {
-			fprintf(stderr, "gpuq: submit: cannot find the current "
-					"directory: %s\n",
+			fprintf(stderr,
+			    "gpuq: submit: cannot find the current "
+			    "directory: %s\n",
 			    strerror(errno));
 			return CLI_EXIT_FAIL;
 		}
@@ -315,25 +316,48 @@ cli_submit_send(struct cli *cli, struct cli_submit *s)
 	return rc;
 }
 
+/* What a value for option ch should look like, for the error message. */
+static const char *
+cli_submit_hint(int ch)
+{
+	switch (ch) {
+	case 'g':
+		return " (whole GPUs such as 2, or a share of one such as 0.5)";
+	case 'c':
+		return " (a number above 0, such as 4 or 0.5)";
+	case 'm':
+	case SUBMIT_GPU_MEM:
+		return " (a size such as 16G or 512M)";
+	case 't':
+	case SUBMIT_GRACE:
+		return " (a duration such as 90s, 30m, 4h, 1h30m or 2:00:00)";
+	case SUBMIT_PRIORITY:
+		return " (an integer from -1000 to 1000)";
+	case SUBMIT_CLASS:
+		return " (interactive, train or inference)";
+	case 'e':
+		return " (NAME=VALUE)";
+	}
+	return "";
+}
+
 /* Parses the command line into s; returns -1 to go on or an exit code. */
 static int
 cli_submit_parse(struct cli_submit *s, int argc, char **argv)
 {
 	const struct cli_cmd *cmd = &cli_cmd_submit;
-	char name[64];
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "+:g:c:m:n:p:t:e:w:h",
-		    cli_submit_opts, NULL)) != -1) {
+	            cli_submit_opts, NULL)) != -1) {
 		if (ch == 'h')
 			return cli_help_cmd(cmd);
 		if (ch == '?' || ch == ':')
 			return cli_bad_opt(cmd, argv, ch);
-		if (cli_submit_opt(s, ch, optarg) != 0) {
-			cli_opt_name(argv, name, sizeof(name));
-			return cli_bad_usage(cmd, "bad value for %s: '%s'",
-			    name, optarg);
-		}
+		if (cli_submit_opt(s, ch, optarg) != 0)
+			return cli_bad_usage(cmd, "bad value for --%s: '%s'%s",
+			    cli_opt_long(cli_submit_opts, ch), optarg,
+			    cli_submit_hint(ch));
 	}
 	if (optind >= argc)
 		return cli_bad_usage(cmd, "no command to run");

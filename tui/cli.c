@@ -54,25 +54,27 @@ cli_print_help(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: gpuq [-S socket] [-H host] [command [options]]\n"
-		   "\n"
-		   "gpuq with no command runs `gpuq watch` for now; the "
-		   "full-screen workbench\n"
-		   "(the TUI) is coming.\n\ncommands:\n");
+	fprintf(f,
+	    "usage: gpuq [-S socket] [-H host] [command [options]]\n"
+	    "\n"
+	    "gpuq with no command runs `gpuq watch` for now; the "
+	    "full-screen workbench\n"
+	    "(the TUI) is coming.\n\ncommands:\n");
 	for (i = 0; i < CLI_NCMDS; i++)
 		fprintf(f, "  %-8s %s\n", cli_cmds[i]->name,
 		    cli_cmds[i]->summary);
-	fprintf(f, "\n"
-		   "options:\n"
-		   "  -S socket   the daemon's socket (default: $GPUQ_SOCKET, "
-		   "else the\n"
-		   "              personal socket, else %s)\n"
-		   "  -H host     reach gpuqd on host over ssh (runs "
-		   "`gpuqd bridge` there)\n"
-		   "  -h, --help  show this help\n"
-		   "  -V, --version\n"
-		   "\n"
-		   "Run `gpuq help COMMAND` for a command's options.\n",
+	fprintf(f,
+	    "\n"
+	    "options:\n"
+	    "  -S socket   the daemon's socket (default: $GPUQ_SOCKET, "
+	    "else the\n"
+	    "              personal socket, else %s)\n"
+	    "  -H host     reach gpuqd on host over ssh (runs "
+	    "`gpuqd bridge` there)\n"
+	    "  -h, --help  show this help\n"
+	    "  -V, --version\n"
+	    "\n"
+	    "Run `gpuq help COMMAND` for a command's options.\n",
 	    SOCKPATH_SYSTEM);
 }
 
@@ -122,19 +124,20 @@ cli_help_fn(struct cli *cli, int argc, char **argv)
 static int
 cli_connect_ssh(struct cli *cli, char **cause)
 {
-	char *argv[] = { "ssh", "-T", "-o", "BatchMode=yes", NULL, "gpuqd",
-		"bridge", NULL };
+	char a0[] = "ssh", a1[] = "-T", a2[] = "-o", a3[] = "BatchMode=yes";
+	char a5[] = "gpuqd", a6[] = "bridge", *host = xstrdup(cli->host);
+	char *argv[] = { a0, a1, a2, a3, host, a5, a6, NULL };
 	char *why = NULL;
 	int rc;
 
-	argv[4] = (char *)cli->host;
 	rc = client_open_cmd(argv, &cli->client, &why);
 	if (rc != 0) {
 		*cause = xasprintf("cannot reach gpuqd on %s over ssh: %s "
-				   "(can you `ssh %s gpuqd --version`?)",
+		                   "(can you `ssh %s gpuqd --version`?)",
 		    cli->host, why != NULL ? why : gq_err_text(rc), cli->host);
 		free(why);
 	}
+	free(host);
 	return rc;
 }
 
@@ -154,7 +157,7 @@ cli_connect(struct cli *cli, char **cause)
 	rc = client_open_unix(cli->sock, &cli->client, &why);
 	if (rc == GQ_ECONN)
 		*cause = xasprintf("%s (is gpuqd running? start it with: "
-				   "gpuqd)",
+		                   "gpuqd)",
 		    why != NULL ? why : gq_err_text(rc));
 	else if (rc != 0)
 		*cause = xstrdup(why != NULL ? why : gq_err_text(rc));
@@ -215,6 +218,14 @@ cli_rpc_keyed(struct cli *cli, const char *verb, json_t *params,
 	return cli_rpc(cli, verb, params, result, cause);
 }
 
+const char *
+cli_cause_text(const char *cause)
+{
+	if (cause == NULL)
+		return "";
+	return cause[0] == CLI_UNREACHABLE[0] ? cause + 1 : cause;
+}
+
 int
 cli_fail(const char *what, int code, char *cause)
 {
@@ -223,8 +234,8 @@ cli_fail(const char *what, int code, char *cause)
 	if (msg[0] == CLI_UNREACHABLE[0])
 		fprintf(stderr, "gpuq: %s\n", msg + 1);
 	else if (msg[0] != '\0')
-		fprintf(stderr, "gpuq: %s: %s: %s\n", what,
-		    fmt_err_text(code), msg);
+		fprintf(stderr, "gpuq: %s: %s: %s\n", what, fmt_err_text(code),
+		    msg);
 	else
 		fprintf(stderr, "gpuq: %s: %s\n", what, fmt_err_text(code));
 	free(cause);
@@ -241,8 +252,7 @@ cli_parse_id(const char *s, long long *id)
 		return GQ_EINVAL;
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v <= 0 ||
-	    v > (INT64_C(1) << 53) - 1)
+	if (errno != 0 || *end != '\0' || v <= 0 || v > (INT64_C(1) << 53) - 1)
 		return GQ_EINVAL;
 	*id = v;
 	return 0;
@@ -282,6 +292,15 @@ cli_opt_name(char **argv, char *out, size_t n)
 		snprintf(out, n, "%s", arg != NULL ? arg : "?");
 }
 
+const char *
+cli_opt_long(const struct option *opts, int ch)
+{
+	for (; opts->name != NULL; opts++)
+		if (opts->val == ch)
+			return opts->name;
+	return "?";
+}
+
 int
 cli_bad_opt(const struct cli_cmd *cmd, char **argv, int ch)
 {
@@ -298,7 +317,7 @@ static int
 cli_global_opts(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { { "help", no_argument, NULL,
-						  'h' },
+		                                  'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	char name[64];
 	int ch;
@@ -334,7 +353,7 @@ static int
 cli_dispatch(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_cmd *cmd;
-	char *watch[] = { "watch", NULL };
+	char name[] = "watch", *watch[] = { name, NULL };
 
 	if (argc == 0)
 		return cli_cmd_watch.fn(cli, 1, watch);

@@ -12,26 +12,26 @@
 #include "core/base/buf.h"
 
 /* Exit statuses of every subcommand. */
-#define CLI_EXIT_OK	 0	/* done */
-#define CLI_EXIT_FAIL	 1	/* refused by the daemon, or unreachable */
-#define CLI_EXIT_USAGE	 2	/* bad command line */
+#define CLI_EXIT_OK    0 /* done */
+#define CLI_EXIT_FAIL  1 /* refused by the daemon, or unreachable */
+#define CLI_EXIT_USAGE 2 /* bad command line */
 
-#define CLI_OUT_MAX	 (256 * 1024 * 1024)	/* one command's output */
+#define CLI_OUT_MAX (256 * 1024 * 1024) /* one command's output */
 
 struct client;
 
 /* The state of one gpuq invocation. */
 struct cli {
-	const char *prog;	/* "gpuq" */
-	char *sock;		/* owned: the socket path (-S or the default) */
-	const char *host;	/* -H: reach gpuqd over ssh, or NULL */
-	struct client *client;	/* owned: connected on first use, or NULL */
+	const char *prog;      /* "gpuq" */
+	char *sock;            /* owned: the socket path (-S or the default) */
+	const char *host;      /* -H: reach gpuqd over ssh, or NULL */
+	struct client *client; /* owned: connected on first use, or NULL */
 };
 
 struct cli_cmd {
 	const char *name;
-	const char *summary;	/* one line for `gpuq help` */
-	const char *usage;	/* synopsis and options, without "usage: gpuq" */
+	const char *summary; /* one line for `gpuq help` */
+	const char *usage;   /* synopsis and options, without "usage: gpuq" */
 	/* Runs the command: argv[0] is its name.  Returns a CLI_EXIT_*. */
 	int (*fn)(struct cli *cli, int argc, char **argv);
 };
@@ -61,6 +61,9 @@ int cli_bad_usage(const struct cli_cmd *cmd, const char *fmt, ...)
  * CLI_EXIT_USAGE.
  */
 int cli_bad_opt(const struct cli_cmd *cmd, char **argv, int ch);
+/* The long name ("gpus") of the option whose getopt value is ch. */
+struct option;
+const char *cli_opt_long(const struct option *opts, int ch);
 /* The name of the option getopt_long stopped at ("--gpus", "-g"). */
 void cli_opt_name(char **argv, char *out, size_t n);
 
@@ -77,8 +80,8 @@ void cli_disconnect(struct cli *cli);
  * negative GQ_E* code with *cause (new): the daemon's refusal, or why the
  * daemon could not be reached.
  */
-int cli_rpc(struct cli *cli, const char *verb, json_t *params,
-    json_t **result, char **cause);
+int cli_rpc(struct cli *cli, const char *verb, json_t *params, json_t **result,
+    char **cause);
 /*
  * Like cli_rpc for a mutating verb: adds a fresh idempotency key and, if
  * the connection breaks, reconnects and sends the same request (same key)
@@ -91,6 +94,8 @@ int cli_rpc_keyed(struct cli *cli, const char *verb, json_t *params,
  * (frees cause) and returns CLI_EXIT_FAIL.
  */
 int cli_fail(const char *what, int code, char *cause);
+/* The text of a cause from cli_rpc, for showing it elsewhere (borrowed). */
+const char *cli_cause_text(const char *cause);
 
 /* Parses a job id ("12"); returns 0 or GQ_EINVAL. */
 int cli_parse_id(const char *s, long long *id);

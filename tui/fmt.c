@@ -10,14 +10,14 @@
 #include "core/base/xmalloc.h"
 #include "tui/fmt.h"
 
-#define FMT_ELLIPSIS "\xe2\x80\xa6"	/* U+2026, one column */
+#define FMT_ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
 
 /* One character of a UTF-8 string, as a terminal would show it. */
 struct fmt_char {
-	long cp;		/* the code point, or -1 for an invalid byte */
-	size_t len;		/* bytes it takes in the source */
-	size_t width;		/* columns it takes once made safe */
-	int ctrl;		/* a control character or an invalid byte */
+	long cp;      /* the code point, or -1 for an invalid byte */
+	size_t len;   /* bytes it takes in the source */
+	size_t width; /* columns it takes once made safe */
+	int ctrl;     /* a control character or an invalid byte */
 };
 
 /* Decodes the code point at s; an invalid sequence is one byte, cp -1. */
@@ -71,16 +71,17 @@ fmt_in(long cp, const long (*r)[2], size_t n)
 static size_t
 fmt_cp_width(long cp)
 {
-	static const long zero[][2] = { { 0x0300, 0x036f },
-		{ 0x0483, 0x0489 }, { 0x0591, 0x05bd }, { 0x1ab0, 0x1aff },
-		{ 0x1dc0, 0x1dff }, { 0x200b, 0x200f }, { 0x20d0, 0x20ff },
-		{ 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f } };
-	static const long wide[][2] = { { 0x1100, 0x115f },
-		{ 0x2e80, 0x303e }, { 0x3041, 0x33ff }, { 0x3400, 0x4dbf },
-		{ 0x4e00, 0x9fff }, { 0xa000, 0xa4cf }, { 0xac00, 0xd7a3 },
-		{ 0xf900, 0xfaff }, { 0xfe30, 0xfe4f }, { 0xff00, 0xff60 },
-		{ 0xffe0, 0xffe6 }, { 0x1f300, 0x1f64f }, { 0x1f900, 0x1f9ff },
-		{ 0x20000, 0x2fffd }, { 0x30000, 0x3fffd } };
+	static const long zero[][2] = { { 0x0300, 0x036f }, { 0x0483, 0x0489 },
+		{ 0x0591, 0x05bd }, { 0x1ab0, 0x1aff }, { 0x1dc0, 0x1dff },
+		{ 0x200b, 0x200f }, { 0x20d0, 0x20ff }, { 0xfe00, 0xfe0f },
+		{ 0xfe20, 0xfe2f } };
+	static const long wide[][2] = { { 0x1100, 0x115f }, { 0x2e80, 0x303e },
+		{ 0x3041, 0x33ff }, { 0x3400, 0x4dbf }, { 0x4e00, 0x9fff },
+		{ 0xa000, 0xa4cf }, { 0xac00, 0xd7a3 }, { 0xf900, 0xfaff },
+		{ 0xfe30, 0xfe4f }, { 0xff00, 0xff60 }, { 0xffe0, 0xffe6 },
+		{ 0x1f300, 0x1f64f }, { 0x1f680, 0x1f6ff },
+		{ 0x1f900, 0x1f9ff }, { 0x20000, 0x2fffd },
+		{ 0x30000, 0x3fffd } };
 
 	if (fmt_in(cp, zero, sizeof(zero) / sizeof(zero[0])))
 		return 0;
@@ -192,8 +193,8 @@ fmt_milli(const json_t *num)
 char *
 fmt_job_gpus(const json_t *request, char *out, size_t n)
 {
-	json_int_t mem = json_integer_value(json_object_get(request,
-	    "gpu_mem_mb"));
+	json_int_t mem =
+	    json_integer_value(json_object_get(request, "gpu_mem_mb"));
 	int32_t milli = fmt_milli(json_object_get(request, "gpus"));
 
 	if (mem > 0)
@@ -275,7 +276,7 @@ fmt_alloc_where(const json_t *alloc, char *out, size_t n)
 
 	buf_init(&b, n > 0 ? n - 1 : 0);
 	buf_addstr(&b, fmt_str(alloc, "node"));
-	json_array_foreach (json_object_get(alloc, "gpus"), i, g)
+	json_array_foreach(json_object_get(alloc, "gpus"), i, g)
 		buf_printf(&b, "%c%lld", i == 0 ? ':' : ',',
 		    (long long)fmt_int(g, "index"));
 	fmt_cell(b.data != NULL ? b.data : "", 0, out, n);
@@ -310,8 +311,8 @@ fmt_job_where(const json_t *job, char *out, size_t n)
 const char *
 fmt_state_parse(const char *s)
 {
-	static const char *const states[] = { "PENDING", "RUNNING",
-		"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT" };
+	static const char *const states[] = { "PENDING", "RUNNING", "COMPLETED",
+		"FAILED", "CANCELLED", "TIMEOUT" };
 	size_t i;
 
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
@@ -368,8 +369,8 @@ fmt_quote_safe(const char *s)
 	if (*s == '\0')
 		return 0;
 	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && strchr("@%+=:,./-_", *s) ==
-		    NULL)
+		if (!isalnum((unsigned char)*s) &&
+		    strchr("@%+=:,./-_", *s) == NULL)
 			return 0;
 	return 1;
 }
@@ -446,11 +447,12 @@ fmt_argv(struct buf *b, const json_t *argv)
 	size_t i;
 	int rc = 0;
 
-	json_array_foreach (argv, i, a) {
+	json_array_foreach(argv, i, a) {
 		if (i > 0 && (rc = buf_addstr(b, " ")) != 0)
 			break;
-		if ((rc = fmt_shell_quote(b, json_string_value(a) != NULL ?
-			 json_string_value(a) : "")) != 0)
+		if ((rc = fmt_shell_quote(b,
+		         json_string_value(a) != NULL ? json_string_value(a) :
+		                                        "")) != 0)
 			break;
 	}
 	return rc;
@@ -494,8 +496,8 @@ fmt_table_add(struct fmt_table *t, const char *const *row)
 	t->cells = xreallocarray(t->cells, (t->nrows + 1) * t->ncols,
 	    sizeof(*t->cells));
 	for (i = 0; i < t->ncols; i++)
-		t->cells[t->nrows * t->ncols + i] = xstrdup(row[i] != NULL ?
-			row[i] : "");
+		t->cells[t->nrows * t->ncols + i] =
+		    xstrdup(row[i] != NULL ? row[i] : "");
 	t->nrows++;
 }
 

@@ -18,7 +18,7 @@
 
 #include "core/base/buf.h"
 
-#define FMT_CELL_MAX 256	/* bytes of one table cell, NUL included */
+#define FMT_CELL_MAX 256 /* bytes of one table cell, NUL included */
 
 /*
  * Display columns of a UTF-8 string: wide (East Asian, emoji) characters
@@ -99,10 +99,10 @@ int fmt_argv(struct buf *b, const json_t *argv);
  */
 struct fmt_table {
 	size_t ncols;
-	size_t nrows;		/* rows, the header included */
-	char **cells;		/* nrows * ncols, owned */
-	size_t *maxw;		/* per column: 0 or a width limit */
-	unsigned char *right;	/* per column: right-aligned */
+	size_t nrows;         /* rows, the header included */
+	char **cells;         /* nrows * ncols, owned */
+	size_t *maxw;         /* per column: 0 or a width limit */
+	unsigned char *right; /* per column: right-aligned */
 };
 
 /* Starts a table with its header row (ncols strings). */
@@ -110,8 +110,7 @@ void fmt_table_init(struct fmt_table *t, size_t ncols,
     const char *const *header);
 void fmt_table_done(struct fmt_table *t);
 /* Limits a column to maxw display columns; right-aligns it if right. */
-void fmt_table_column(struct fmt_table *t, size_t col, size_t maxw,
-    int right);
+void fmt_table_column(struct fmt_table *t, size_t col, size_t maxw, int right);
 /* Adds a row of ncols strings (copied and made safe at render time). */
 void fmt_table_add(struct fmt_table *t, const char *const *row);
 /* Appends the table, one line per row, to b. */

@@ -2,6 +2,7 @@
  * Strict reading of request parameters: a wrong type or an unknown name is
  * an EINVAL that says which parameter and why.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,10 +10,14 @@
 #include "core/base/xmalloc.h"
 #include "core/daemon/daemon.h"
 
-static int
-params_fail(char **cause, const char *fmt, const char *name)
+static int __attribute__((format(printf, 2, 3)))
+params_fail(char **cause, const char *fmt, ...)
 {
-	*cause = xasprintf(fmt, name);
+	va_list ap;
+
+	va_start(ap, fmt);
+	*cause = xvasprintf(fmt, ap);
+	va_end(ap);
 	return GQ_EINVAL;
 }
 

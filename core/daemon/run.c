@@ -121,6 +121,8 @@ run_unwatch(struct job *j)
 	uv_close((uv_handle_t *)&rt->poll, run_rt_close_cb);
 }
 
+static void run_watch(struct daemon *d, struct job *j);
+
 static void
 run_poll_cb(uv_poll_t *h, int status, int events)
 {
@@ -132,6 +134,12 @@ run_poll_cb(uv_poll_t *h, int status, int events)
 		return;
 	}
 	run_check_job(rt->d, j, daemon_now());
+	if (j->core.state == JOB_RUNNING && j->rt == rt) {
+		/* Still running (a raced twin ended): a readable pidfd stays
+		 * readable, so watch afresh. */
+		run_unwatch(j);
+		run_watch(rt->d, j);
+	}
 	daemon_kick(rt->d);
 }
 
@@ -200,7 +208,7 @@ run_check_job(struct daemon *d, struct job *j, int64_t now)
 {
 	struct exec_result res;
 
-	if (j->core.state != JOB_RUNNING || j->sup_pid <= 0)
+	if (j->core.state != JOB_RUNNING || j->attempt <= 0)
 		return;
 	memset(&res, 0, sizeof(res));
 	if (d->exec->check(&d->xctx, j, &res) == 0 && res.ended)

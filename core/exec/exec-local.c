@@ -24,9 +24,6 @@
 #include "core/exec/exec-state.h"
 #include "core/exec/exec.h"
 
-/* Attempts rescinded in a row that start() will step over. */
-#define EXEC_LOCAL_MAX_SKIP 1000
-
 /* Variables the executor sets; a job's own values for them are dropped. */
 static const char *const exec_local_own[] = { "GPUQ_JOB_ID",
 	"GPUQ_RESTART_COUNT", "CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER",
@@ -270,33 +267,6 @@ exec_local_spec_is(const char *dir, const struct job *j)
 	return id == j->core.id && submit == j->core.submit_time;
 }
 
-/*
- * Picks the attempt number: one past the stored one, stepping over
- * attempts that were rescinded (the store may have lost that update).
- * Leaves the claim of the chosen attempt in c.
- */
-static int
-exec_local_next_attempt(const char *dir, struct job *j, struct exec_claim *c,
-    char *cause, size_t n)
-{
-	int32_t a = j->attempt < 0 ? 1 : j->attempt + 1;
-	int i;
-
-	for (i = 0; i < EXEC_LOCAL_MAX_SKIP; i++, a++) {
-		if (exec_state_claim_read(dir, a, c) != 0) {
-			snprintf(cause, n, "cannot read claim-%d in %s", (int)a,
-			    dir);
-			return GQ_EIO;
-		}
-		if (c->kind != EXEC_CLAIM_RESCINDED) {
-			j->attempt = a;
-			return 0;
-		}
-	}
-	snprintf(cause, n, "too many rescinded attempts in %s", dir);
-	return GQ_EIO;
-}
-
 static ssize_t
 exec_local_read_full(int fd, void *p, size_t len)
 {
@@ -459,7 +429,7 @@ exec_local_spawn(const struct exec_ctx *x, const char *dir, int32_t attempt,
 	return rc;
 }
 
-/* An earlier start of this attempt ran unrecorded: hold it, not a twin. */
+/* This attempt was started before: hold that run, never start a twin. */
 static int
 exec_local_adopt(struct job *j, const char *dir, const struct exec_claim *c,
     char *cause, size_t n)
@@ -472,6 +442,27 @@ exec_local_adopt(struct job *j, const char *dir, const struct exec_claim *c,
 	j->sup_start = c->start;
 	if (j->start_time == 0)
 		j->start_time = time(NULL);
+	return 0;
+}
+
+/*
+ * Reads the claim of the attempt about to start.  A rescinded one must not
+ * be reused: the caller bumps the attempt before every start.
+ */
+static int
+exec_local_attempt_free(const char *dir, const struct job *j,
+    struct exec_claim *c, char *cause, size_t n)
+{
+	if (exec_state_claim_read(dir, j->attempt, c) != 0) {
+		snprintf(cause, n, "cannot read claim-%d in %s",
+		    (int)j->attempt, dir);
+		return GQ_EIO;
+	}
+	if (c->kind == EXEC_CLAIM_RESCINDED) {
+		snprintf(cause, n, "attempt %d was rescinded and cannot start",
+		    (int)j->attempt);
+		return GQ_ESTATE;
+	}
 	return 0;
 }
 
@@ -491,8 +482,10 @@ exec_local_start(const struct exec_ctx *x, struct job *j, char *cause, size_t n)
 	}
 	if ((rc = exec_state_mkdirs(x->state_dir, j->core.id, cause, n)) != 0)
 		return rc;
+	if (j->attempt < 1)
+		j->attempt = 1;
 	dir = exec_state_job_dir(x->state_dir, j->core.id);
-	if ((rc = exec_local_next_attempt(dir, j, &c, cause, n)) != 0)
+	if ((rc = exec_local_attempt_free(dir, j, &c, cause, n)) != 0)
 		goto out;
 	if (c.kind == EXEC_CLAIM_HELD) {
 		rc = exec_local_adopt(j, dir, &c, cause, n);

@@ -37,13 +37,15 @@ enum exec_recovery {
 struct executor {
 	const char *name;
 	/*
-	 * Starts j on j->core.alloc.  Sets j->sup_pid, j->sup_start,
-	 * j->start_time and bumps j->attempt.  Returns 0 or a GQ_E* code
-	 * with cause (bounded, n bytes).  A command that cannot be run
-	 * (no such file, bad workdir) is not an error here: the job starts
-	 * and check() then reports it ended with that reason.  If an
-	 * earlier start of the same attempt ran without the store learning
-	 * of it, start() adopts that one rather than run the job twice.
+	 * Starts attempt j->attempt of j on j->core.alloc.  The caller bumps
+	 * j->attempt and makes it durable BEFORE calling (write-ahead), so a
+	 * restart finds that attempt's claim; start() does not bump it (it
+	 * only turns 0 into 1).  Sets j->sup_pid, j->sup_start and
+	 * j->start_time.  Returns 0 or a GQ_E* code with cause (bounded,
+	 * n bytes); GQ_ESTATE if the attempt was rescinded by recover().
+	 * A command that cannot be run (no such file, bad workdir) is not an
+	 * error here: check() then reports the job ended with that reason.
+	 * Starting an attempt that already started adopts the first run.
 	 */
 	int (*start)(const struct exec_ctx *x, struct job *j, char *cause,
 	    size_t n);

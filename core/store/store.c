@@ -300,7 +300,7 @@ store_migrate_apply(struct store *st, int64_t ver, int *done, char **cause)
 static int
 store_migrate_step(struct store *st, int *done, char **cause)
 {
-	int64_t ver;
+	int64_t ver = 0;
 	int rc;
 
 	if ((rc = store_exec(st, "BEGIN IMMEDIATE", "begin", cause)) != 0)
