@@ -55,7 +55,7 @@ cli_cancel_one(struct cli *cli, long long id)
 	    json_pack("{s:I}", "id", (json_int_t)id), &res, &cause);
 	if (rc != 0) {
 		snprintf(what, sizeof(what), "cancel %lld", id);
-		return cli_fail(what, rc, cause);
+		return cli_fail(cli, what, rc, cause);
 	}
 	cli_cancel_print(res, id);
 	json_decref(res);
@@ -90,7 +90,7 @@ cli_cancel_fn(struct cli *cli, int argc, char **argv)
 		if (cli_cancel_one(cli, ids[i]) == CLI_EXIT_OK)
 			continue;
 		rc = CLI_EXIT_FAIL;
-		if (cli->client == NULL)
+		if (cli->unreachable)
 			break; /* unreachable: said once is enough */
 	}
 	free(ids);

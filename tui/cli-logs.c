@@ -98,7 +98,7 @@ cli_logs_chunk(struct cli *cli, struct cli_logs *l, int follow, int *err)
 		json_object_set_new(p, "follow", json_true());
 	if ((rc = cli_rpc(cli, "job.logs", p, &res, &cause)) != 0) {
 		snprintf(what, sizeof(what), "logs %lld", l->id);
-		*err = cli_fail(what, rc, cause);
+		*err = cli_fail(cli, what, rc, cause);
 		return 0;
 	}
 	if (cli_logs_write(json_object_get(res, "data"), 0) != 0)

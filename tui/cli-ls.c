@@ -238,7 +238,7 @@ cli_ls_output(struct cli *cli, json_t *params, int json)
 	    json ? NULL : &out, json ? &jobs : NULL, &cause);
 	if (rc != 0) {
 		buf_done(&out);
-		return cli_fail("ls", rc, cause);
+		return cli_fail(cli, "ls", rc, cause);
 	}
 	if (json) {
 		doc = json_pack("{s:o}", "jobs", jobs);

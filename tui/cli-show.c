@@ -264,7 +264,7 @@ cli_show_fn(struct cli *cli, int argc, char **argv)
 	rc = cli_rpc(cli, "job.show", json_pack("{s:I}", "id", (json_int_t)id),
 	    &res, &cause);
 	if (rc != 0)
-		return cli_fail(what, rc, cause);
+		return cli_fail(cli, what, rc, cause);
 	if (json) {
 		rc = cli_print_json(res);
 	} else {

@@ -229,7 +229,7 @@ cli_status_json(struct cli *cli)
 	int rc;
 
 	if ((rc = cli_status_fetch(cli, 0, &st, &stats, &cause)) != 0)
-		return cli_fail("status", rc, cause);
+		return cli_fail(cli, "status", rc, cause);
 	doc = json_pack("{s:o,s:o}", "cluster", st, "server", stats);
 	rc = cli_print_json(doc);
 	json_decref(doc);
@@ -258,7 +258,7 @@ cli_status_fn(struct cli *cli, int argc, char **argv)
 		return cli_status_json(cli);
 	buf_init(&b, CLI_OUT_MAX);
 	rc = cli_status_render(cli, 0, &b, &cause);
-	rc = rc != 0 ? cli_fail("status", rc, cause) : cli_print_buf(&b);
+	rc = rc != 0 ? cli_fail(cli, "status", rc, cause) : cli_print_buf(&b);
 	buf_done(&b);
 	return rc;
 }

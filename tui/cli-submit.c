@@ -36,9 +36,9 @@ const struct cli_cmd cli_cmd_submit = {
 	         "      --class C       interactive, train or inference\n"
 	         "      --priority N    -1000 .. 1000 (default 0)\n"
 	         "      --preemptible, --no-preemptible\n"
-	         "      --grace T       SIGTERM to SIGKILL on cancel (30s; a "
-	         "bare number is\n"
-	         "                      seconds)\n"
+	         "      --grace T       SIGTERM to SIGKILL on cancel (e.g. 30s; "
+	         "default: the\n"
+	         "                      daemon's kill-grace, 10s)\n"
 	         "  -e, --env K=V       set a variable (repeatable); the "
 	         "whole current\n"
 	         "                      environment is always sent\n"
@@ -303,7 +303,7 @@ cli_submit_send(struct cli *cli, struct cli_submit *s)
 	rc = cli_rpc_keyed(cli, "job.submit", json_incref(s->params), &result,
 	    &cause);
 	if (rc != 0)
-		return cli_fail("submit", rc, cause);
+		return cli_fail(cli, "submit", rc, cause);
 	if (s->json) {
 		rc = cli_print_json(result);
 	} else {

@@ -72,7 +72,7 @@ cli_watch_frame(struct cli *cli, double every, struct buf *b)
 		rc = cli_ls_render(cli, json_object(), now, b, NULL, &cause);
 	}
 	if (rc != 0) {
-		buf_printf(b, "\ngpuq: %s\n", cli_cause_text(cause));
+		buf_printf(b, "\ngpuq: %s\n", cause != NULL ? cause : "error");
 		free(cause);
 		cli_disconnect(cli); /* connect afresh next time */
 	}

@@ -150,11 +150,15 @@ cli_connect(struct cli *cli, char **cause)
 	*cause = NULL;
 	if (cli->client != NULL)
 		return 0;
-	if (cli->host != NULL)
-		return cli_connect_ssh(cli, cause);
+	if (cli->host != NULL) {
+		rc = cli_connect_ssh(cli, cause);
+		cli->unreachable = rc != 0;
+		return rc;
+	}
 	if (cli->sock == NULL)
 		cli->sock = sockpath_default();
 	rc = client_open_unix(cli->sock, &cli->client, &why);
+	cli->unreachable = rc != 0;
 	if (rc == GQ_ECONN)
 		*cause = xasprintf("%s (is gpuqd running? start it with: "
 		                   "gpuqd)",
@@ -172,21 +176,15 @@ cli_disconnect(struct cli *cli)
 	cli->client = NULL;
 }
 
-/* Wraps a failure to connect so cli_fail prints it without a verb. */
-#define CLI_UNREACHABLE "\001"
-
 int
 cli_rpc(struct cli *cli, const char *verb, json_t *params, json_t **result,
     char **cause)
 {
-	char *why;
 	int rc;
 
 	*result = NULL;
-	if ((rc = cli_connect(cli, &why)) != 0) {
+	if ((rc = cli_connect(cli, cause)) != 0) {
 		json_decref(params);
-		*cause = xasprintf(CLI_UNREACHABLE "%s", why);
-		free(why);
 		return rc;
 	}
 	json_incref(params);
@@ -198,10 +196,8 @@ cli_rpc(struct cli *cli, const char *verb, json_t *params, json_t **result,
 	/* The connection broke: connect again and repeat the request once. */
 	free(*cause);
 	cli_disconnect(cli);
-	if ((rc = cli_connect(cli, &why)) != 0) {
+	if ((rc = cli_connect(cli, cause)) != 0) {
 		json_decref(params);
-		*cause = xasprintf(CLI_UNREACHABLE "%s", why);
-		free(why);
 		return rc;
 	}
 	return client_call(cli->client, verb, params, result, cause);
@@ -218,21 +214,13 @@ cli_rpc_keyed(struct cli *cli, const char *verb, json_t *params,
 	return cli_rpc(cli, verb, params, result, cause);
 }
 
-const char *
-cli_cause_text(const char *cause)
-{
-	if (cause == NULL)
-		return "";
-	return cause[0] == CLI_UNREACHABLE[0] ? cause + 1 : cause;
-}
-
 int
-cli_fail(const char *what, int code, char *cause)
+cli_fail(struct cli *cli, const char *what, int code, char *cause)
 {
 	const char *msg = cause != NULL ? cause : "";
 
-	if (msg[0] == CLI_UNREACHABLE[0])
-		fprintf(stderr, "gpuq: %s\n", msg + 1);
+	if (cli->unreachable)
+		fprintf(stderr, "gpuq: %s\n", msg);
 	else if (msg[0] != '\0')
 		fprintf(stderr, "gpuq: %s: %s: %s\n", what, fmt_err_text(code),
 		    msg);

@@ -26,6 +26,7 @@ struct cli {
 	char *sock;            /* owned: the socket path (-S or the default) */
 	const char *host;      /* -H: reach gpuqd over ssh, or NULL */
 	struct client *client; /* owned: connected on first use, or NULL */
+	int unreachable;       /* the last connection attempt failed */
 };
 
 struct cli_cmd {
@@ -90,12 +91,11 @@ int cli_rpc(struct cli *cli, const char *verb, json_t *params, json_t **result,
 int cli_rpc_keyed(struct cli *cli, const char *verb, json_t *params,
     json_t **result, char **cause);
 /*
- * Prints a failed call as "gpuq: <what>: <error text>: <cause>" on stderr
- * (frees cause) and returns CLI_EXIT_FAIL.
+ * Prints a failed call as "gpuq: <what>: <error text>: <cause>" on stderr,
+ * or only "gpuq: <cause>" when the daemon could not be reached; frees
+ * cause and returns CLI_EXIT_FAIL.
  */
-int cli_fail(const char *what, int code, char *cause);
-/* The text of a cause from cli_rpc, for showing it elsewhere (borrowed). */
-const char *cli_cause_text(const char *cause);
+int cli_fail(struct cli *cli, const char *what, int code, char *cause);
 
 /* Parses a job id ("12"); returns 0 or GQ_EINVAL. */
 int cli_parse_id(const char *s, long long *id);

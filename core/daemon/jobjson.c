@@ -117,6 +117,7 @@ jobjson_encode(struct daemon *d, const struct job *j, int detail)
 	json_object_set_new(o, "reason",
 	    j->reason ? json_string(j->reason) : json_null());
 	json_object_set_new(o, "attempt", json_integer(j->attempt));
+	json_object_set_new(o, "kill_grace_s", json_integer(j->kill_grace_s));
 	json_object_set_new(o, "wait", jobjson_wait(j));
 	if (detail)
 		json_object_set_new(o, "env", jobjson_env(j));

@@ -107,7 +107,8 @@ params_job(struct verb_ctx *v, struct job **out, char **cause)
 	int64_t id;
 	int rc;
 
-	if (json_object_get(v->params, "id") == NULL) {
+	if (json_object_get(v->params, "id") == NULL ||
+	    json_is_null(json_object_get(v->params, "id"))) {
 		*cause = xstrdup("\"id\" is required");
 		return GQ_EINVAL;
 	}

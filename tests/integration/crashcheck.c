@@ -38,8 +38,7 @@ struct crashcheck {
 	int failures;
 };
 
-static void
-crashcheck_fail(struct crashcheck *cc, const char *fmt, ...)
+static void crashcheck_fail(struct crashcheck *cc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -77,15 +76,13 @@ crashcheck_load(struct crashcheck *cc)
 	if (itest_list_all(cc->c, &cc->jobs) != 0)
 		itest_die("crashcheck: cannot list jobs");
 	cc->maxid = 0;
-	json_array_foreach(cc->jobs, i, j)
-	{
+	json_array_foreach(cc->jobs, i, j) {
 		id = json_integer_value(json_object_get(j, "id"));
 		if (id > cc->maxid)
 			cc->maxid = id;
 	}
 	cc->byid = xcalloc((size_t)cc->maxid + 1, sizeof(*cc->byid));
-	json_array_foreach(cc->jobs, i, j)
-	{
+	json_array_foreach(cc->jobs, i, j) {
 		id = json_integer_value(json_object_get(j, "id"));
 		if (id > 0)
 			cc->byid[id] = j;
@@ -124,10 +121,11 @@ crashcheck_acked_exist(struct crashcheck *cc)
 	for (i = 0; i < cc->nacks; i++) {
 		a = &cc->acks[i];
 		if (a->id <= 0 || a->id > cc->maxid || cc->byid[a->id] == NULL)
-			crashcheck_fail(cc, "acknowledged job %lld (%s) is lost",
+			crashcheck_fail(cc,
+			    "acknowledged job %lld (%s) is lost",
 			    (long long)a->id, a->key);
 		else if (strcmp(crashcheck_str(cc->byid[a->id], "name"),
-			     a->key) != 0)
+		             a->key) != 0)
 			crashcheck_fail(cc, "job %lld is named %s, acked as %s",
 			    (long long)a->id,
 			    crashcheck_str(cc->byid[a->id], "name"), a->key);
@@ -149,12 +147,13 @@ crashcheck_resubmit(struct crashcheck *cc)
 		    itest_submit_params(&cc->spec, cc->acks[i].key), &res,
 		    &cause);
 		if (rc != 0)
-			itest_die("crashcheck: resubmit %s: %s", cc->acks[i].key,
-			    cause ? cause : gq_err_name(rc));
+			itest_die("crashcheck: resubmit %s: %s",
+			    cc->acks[i].key, cause ? cause : gq_err_name(rc));
 		id = json_integer_value(
 		    json_object_get(json_object_get(res, "job"), "id"));
 		if (id != cc->acks[i].id)
-			crashcheck_fail(cc, "key %s now gives job %lld, not %lld",
+			crashcheck_fail(cc,
+			    "key %s now gives job %lld, not %lld",
 			    cc->acks[i].key, (long long)id,
 			    (long long)cc->acks[i].id);
 		json_decref(res);
@@ -174,8 +173,8 @@ crashcheck_wait(struct crashcheck *cc)
 	char *cause;
 
 	for (;;) {
-		if (client_call(cc->c, "job.list", json_pack("{s:i}", "limit", 1),
-			&res, &cause) != 0)
+		if (client_call(cc->c, "job.list",
+		        json_pack("{s:i}", "limit", 1), &res, &cause) != 0)
 			itest_die("crashcheck: job.list: %s", cause);
 		total = json_integer_value(json_object_get(res, "total"));
 		json_decref(res);
@@ -266,7 +265,7 @@ crashcheck_parse(struct crashcheck *cc, int argc, char **argv)
 			cc->spec.cmd = optarg;
 		else
 			itest_die("usage: crashcheck -S SOCK -a ACKED "
-				  "[-m MARKER] [-t WAIT_S] [--cmd CMD]");
+			          "[-m MARKER] [-t WAIT_S] [--cmd CMD]");
 	}
 	if (cc->sock == NULL || cc->ackpath == NULL)
 		itest_die("crashcheck: -S and -a are required");

@@ -19,8 +19,9 @@
 static void
 gqcall_usage(void)
 {
-	fprintf(stderr, "usage: gqcall -S SOCK [-w SECONDS] VERB "
-			"[PARAMS-JSON [FIELD...]]\n");
+	fprintf(stderr,
+	    "usage: gqcall -S SOCK [-w SECONDS] VERB "
+	    "[PARAMS-JSON [FIELD...]]\n");
 	exit(2);
 }
 
@@ -33,10 +34,11 @@ gqcall_field(json_t *v, const char *path)
 
 	snprintf(buf, sizeof(buf), "%s", path);
 	for (tok = strtok_r(buf, ".", &save); tok != NULL && v != NULL;
-	    tok = strtok_r(NULL, ".", &save)) {
+	     tok = strtok_r(NULL, ".", &save)) {
 		if (json_is_array(v)) {
 			idx = strtol(tok, &end, 10);
-			v = *end == '\0' ? json_array_get(v, (size_t)idx) : NULL;
+			v = *end == '\0' ? json_array_get(v, (size_t)idx) :
+			                   NULL;
 		} else
 			v = json_object_get(v, tok);
 	}
@@ -98,8 +100,8 @@ main(int argc, char **argv)
 		gqcall_usage();
 	if ((c = itest_connect(sock, wait_s * 1000)) == NULL)
 		return 3;
-	rc = client_call(c, argv[optind], gqcall_params(argv[optind + 1]),
-	    &res, &cause);
+	rc = client_call(c, argv[optind], gqcall_params(argv[optind + 1]), &res,
+	    &cause);
 	if (rc != 0) {
 		printf("%s\n", gq_err_name(rc));
 		fprintf(stderr, "gqcall: %s: %s\n", argv[optind],

@@ -87,8 +87,8 @@ itest_list_page(struct client *c, json_t *all, int64_t *after)
 	int rc;
 
 	rc = client_call(c, "job.list",
-	    json_pack("{s:b, s:I, s:i}", "all", 1, "after",
-		(json_int_t)*after, "limit", 10000),
+	    json_pack("{s:b, s:I, s:i}", "all", 1, "after", (json_int_t)*after,
+	        "limit", 10000),
 	    &res, &cause);
 	if (rc != 0) {
 		fprintf(stderr, "job.list: %s\n", cause ? cause : "?");

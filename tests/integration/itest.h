@@ -15,7 +15,7 @@
 
 /* What loadgen submits; the key also becomes the job's name. */
 struct itest_jobspec {
-	const char *cmd;  /* run as sh -c CMD; NULL: argv ["true"] */
+	const char *cmd; /* run as sh -c CMD; NULL: argv ["true"] */
 	double gpus;
 	double cpus;
 	int64_t mem_mb;
@@ -39,8 +39,7 @@ __attribute__((noreturn));
 struct client *itest_connect(const char *sock, int wait_ms);
 
 /* job.submit params for spec under key (new). */
-json_t *itest_submit_params(const struct itest_jobspec *spec,
-    const char *key);
+json_t *itest_submit_params(const struct itest_jobspec *spec, const char *key);
 
 /*
  * Every job the daemon knows (job.list all=true, paged).  Returns 0 and

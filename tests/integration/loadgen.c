@@ -129,8 +129,8 @@ loadgen_parse(struct loadgen *lg, int argc, char **argv)
 	const char *ack = NULL;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "S:c:n:o:k:", longs, NULL)) !=
-	    -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "S:c:n:o:k:", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'S':
 			lg->sock = optarg;
@@ -165,9 +165,9 @@ loadgen_parse(struct loadgen *lg, int argc, char **argv)
 	}
 	if (lg->sock == NULL || lg->clients < 1 || lg->n < 0 || optind < argc)
 		loadgen_usage();
-	if (ack != NULL && (lg->ackfd = open(ack,
-				O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-				0644)) < 0)
+	if (ack != NULL &&
+	    (lg->ackfd = open(ack, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	         0644)) < 0)
 		itest_die("loadgen: cannot open %s", ack);
 }
 

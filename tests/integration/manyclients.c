@@ -29,10 +29,10 @@
 #include "core/base/xmalloc.h"
 #include "tests/integration/itest.h"
 
-#define MANY_HELLO  "{\"hello\":{\"proto\":1,\"software\":\"manyclients\"}}\n"
-#define MANY_SUBMIT                                                        \
-	"{\"id\":1,\"verb\":\"job.submit\",\"params\":{\"argv\":[\"true\"]," \
-	"\"workdir\":\"/\",\"name\":\"half-closed\",\"cpus\":0.01,"          \
+#define MANY_HELLO "{\"hello\":{\"proto\":1,\"software\":\"manyclients\"}}\n"
+#define MANY_SUBMIT                                                            \
+	"{\"id\":1,\"verb\":\"job.submit\",\"params\":{\"argv\":[\"true\"],"   \
+	"\"workdir\":\"/\",\"name\":\"half-closed\",\"cpus\":0.01,"            \
 	"\"mem_mb\":1,\"key\":\"half-closed-key\"}}\n"
 
 /* One raw connection and what it has received. */
@@ -40,8 +40,8 @@ struct many_conn {
 	int fd;
 	char *buf;
 	size_t len, cap;
-	int lines;	/* complete lines received */
-	int ok;		/* 1: hello then a result for id 1; -1: wrong */
+	int lines; /* complete lines received */
+	int ok;    /* 1: hello then a result for id 1; -1: wrong */
 };
 
 static int many_failures;
@@ -91,7 +91,9 @@ many_line(struct many_conn *m, const char *line, size_t len)
 	} else if (m->ok == 0) {
 		id = json_object_get(v, "id");
 		m->ok = json_integer_value(id) == 1 &&
-			json_is_object(json_object_get(v, "result")) ? 1 : -1;
+		        json_is_object(json_object_get(v, "result")) ?
+		    1 :
+		    -1;
 	}
 	json_decref(v);
 }
@@ -112,8 +114,7 @@ many_read(struct many_conn *m)
 		return -1;
 	m->len += (size_t)n;
 	start = m->buf;
-	while ((nl = memchr(start, '\n', m->len - (size_t)(start - m->buf))))
-	{
+	while ((nl = memchr(start, '\n', m->len - (size_t)(start - m->buf)))) {
 		many_line(m, start, (size_t)(nl - start));
 		start = nl + 1;
 	}
@@ -189,7 +190,7 @@ many_side_submit(const char *sock)
 	    itest_submit_params(&spec, "manyclients-side"));
 	printf("manyclients: side submit: job %lld in %lld ms\n",
 	    (long long)json_integer_value(
-		json_object_get(json_object_get(res, "job"), "id")),
+	        json_object_get(json_object_get(res, "job"), "id")),
 	    (long long)(itest_now_ms() - t0));
 	json_decref(res);
 	client_free(c);
@@ -204,10 +205,11 @@ many_open(const char *sock, int n)
 	for (i = 0; i < n; i++) {
 		m[i].fd = many_dial(sock);
 		many_write(m[i].fd, MANY_HELLO);
-		many_write(m[i].fd, i % 2 ? "{\"id\":1,\"verb\":"
-					    "\"server.stats\"}\n"
-					  : "{\"id\":1,\"verb\":\"job.list\","
-					    "\"params\":{\"limit\":1}}\n");
+		many_write(m[i].fd,
+		    i % 2 ? "{\"id\":1,\"verb\":"
+		            "\"server.stats\"}\n" :
+		            "{\"id\":1,\"verb\":\"job.list\","
+		            "\"params\":{\"limit\":1}}\n");
 	}
 	return m;
 }
@@ -252,8 +254,9 @@ many_rude(const char *sock, int rounds)
 	for (i = 0; i < rounds; i++) {
 		fd = many_dial(sock); /* half a line, then gone */
 		many_write(fd, MANY_HELLO);
-		many_write(fd, "{\"id\":1,\"verb\":\"job.submit\",\"params\":"
-			       "{\"argv\":[\"tr");
+		many_write(fd,
+		    "{\"id\":1,\"verb\":\"job.submit\",\"params\":"
+		    "{\"argv\":[\"tr");
 		close(fd);
 		fd = many_dial(sock); /* a submit, gone before the reply */
 		many_write(fd, MANY_HELLO);
@@ -275,10 +278,9 @@ many_count_named(json_t *jobs, const char *name, int64_t *id)
 	size_t i;
 	int n = 0;
 
-	json_array_foreach(jobs, i, j)
-	{
+	json_array_foreach(jobs, i, j) {
 		if (strcmp(json_string_value(json_object_get(j, "name")),
-			name) != 0)
+		        name) != 0)
 			continue;
 		n++;
 		*id = json_integer_value(json_object_get(j, "id"));
@@ -312,10 +314,12 @@ many_after_rude(const char *sock)
 	if (again != id)
 		many_fail("the half-closed key now gives another job", again);
 	until = itest_now_ms() + 10000;
-	while (itest_now_ms() < until && (conns = many_stat(c, "connections")) > 1)
+	while (
+	    itest_now_ms() < until && (conns = many_stat(c, "connections")) > 1)
 		usleep(100 * 1000);
 	if (conns != 1)
-		many_fail("connections left open after the clients left", conns);
+		many_fail("connections left open after the clients left",
+		    conns);
 	printf("manyclients: after the rude clients: job %lld once, "
 	       "%lld connection(s)\n",
 	    (long long)id, (long long)conns);

@@ -228,38 +228,73 @@ runner_script_open(struct runner *r, struct runner_conn *c,
 }
 
 /*
- * Ends the connection.  Every reply must have been checked: a last request
- * of the runner's own must be answered next, since replies come in order.
+ * A request of the runner's own, and its reply: since replies come in
+ * order, every reply before it must have been checked, and every event
+ * sent before it has arrived.
  */
 static int
-runner_script_finish(struct runner *r)
+runner_script_roundtrip(struct runner *r)
 {
 	char line[128];
 	json_t *msg = NULL;
 	int rc = RUNNER_PASS;
 
-	if (!r->connected)
-		return RUNNER_PASS;
-	r->connected = 0;
-	if (!r->expect_eof) {
-		snprintf(line, sizeof(line), "{\"id\":%lld,\"verb\":\"hello\"}\n",
-		    (long long)RUNNER_SENTINEL);
-		if (runner_conn_send(&r->conn, line, strlen(line)) != 0)
-			rc = runner_script_fail(r, "the daemon closed the "
-						   "connection");
-		if (rc == RUNNER_PASS)
-			rc = runner_script_take(r, &r->conn, 0, &msg);
-	} else if (runner_script_next(r->conn.inbox, 0) >= 0)
-		rc = runner_script_take(r, &r->conn, 0, &msg);
-	if (msg != NULL && json_integer_value(json_object_get(msg, "id")) !=
-		RUNNER_SENTINEL) {
-		rc = runner_script_fail(r, "a message was not checked "
-					   "before the connection ended");
+	snprintf(line, sizeof(line), "{\"id\":%lld,\"verb\":\"hello\"}\n",
+	    (long long)RUNNER_SENTINEL);
+	if (runner_conn_send(&r->conn, line, strlen(line)) != 0)
+		return runner_script_fail(r, "the daemon closed the "
+					     "connection");
+	if ((rc = runner_script_take(r, &r->conn, 0, &msg)) != RUNNER_PASS)
+		return rc;
+	if (json_integer_value(json_object_get(msg, "id")) != RUNNER_SENTINEL) {
+		rc = runner_script_fail(r, "a message was not checked");
 		runner_script_print("got:", msg);
 	}
 	json_decref(msg);
+	return rc;
+}
+
+/* Ends the connection, checking that every reply was checked. */
+static int
+runner_script_finish(struct runner *r)
+{
+	json_t *msg;
+	ssize_t i;
+	int rc = RUNNER_PASS;
+
+	if (!r->connected)
+		return RUNNER_PASS;
+	r->connected = 0;
+	if (!r->expect_eof)
+		rc = runner_script_roundtrip(r);
+	else if ((i = runner_script_next(r->conn.inbox, 0)) >= 0) {
+		msg = json_array_get(r->conn.inbox, (size_t)i);
+		rc = runner_script_fail(r, "a message was not checked");
+		runner_script_print("got:", msg);
+	}
 	runner_conn_done(&r->conn);
 	return rc;
+}
+
+/* "! no-events": no event is waiting, after a round trip. */
+static int
+runner_script_no_events(struct runner *r)
+{
+	size_t i;
+	json_t *m;
+	int rc;
+
+	if ((rc = runner_script_roundtrip(r)) != RUNNER_PASS)
+		return rc;
+	json_array_foreach(r->conn.inbox, i, m)
+	{
+		if (runner_match_is_event(m)) {
+			runner_script_fail(r, "an event came");
+			runner_script_print("got:", m);
+			return RUNNER_FAIL;
+		}
+	}
+	return RUNNER_PASS;
 }
 
 static int
@@ -508,6 +543,8 @@ runner_script_command(struct runner *r, const char *cmd)
 		return runner_script_reconnect(r, 0);
 	if (strcmp(cmd, "eof") == 0)
 		return runner_script_eof(r);
+	if (strcmp(cmd, "no-events") == 0)
+		return runner_script_no_events(r);
 	if (strncmp(cmd, "as ", 3) == 0)
 		return runner_script_as(r, cmd + 3);
 	if (strncmp(cmd, "wait-state ", 11) == 0)
