@@ -18,11 +18,11 @@
 #include "remote/proto.h"
 
 struct client {
-	int rfd, wfd;		/* the same socket, or a child's pipes */
-	pid_t child;		/* client_open_cmd's process, or -1 */
+	int rfd, wfd; /* the same socket, or a child's pipes */
+	pid_t child;  /* client_open_cmd's process, or -1 */
 	struct frame_reader fr;
-	json_t *hello;		/* the daemon's hello body */
-	json_t *events;		/* events received while waiting */
+	json_t *hello;  /* the daemon's hello body */
+	json_t *events; /* events received while waiting */
 	int64_t next_id;
 };
 
@@ -126,7 +126,8 @@ client_read_msg(struct client *c, int timeout_ms, struct msg *m)
 		if (n <= 0)
 			return GQ_ECONN;
 		for (off = 0; off < (size_t)n; off += k)
-			k = frame_reader_feed(&c->fr, buf + off, (size_t)n - off);
+			k = frame_reader_feed(&c->fr, buf + off,
+			    (size_t)n - off);
 	}
 }
 
@@ -140,14 +141,15 @@ client_handshake(struct client *c, char **cause)
 	if (rc == 0)
 		rc = client_read_msg(c, 30000, &m);
 	if (rc != 1) {
-		*cause = xstrdup(rc == 0 ? "no hello from the daemon in 30 s"
-					 : "the connection closed before hello");
+		*cause =
+		    xstrdup(rc == 0 ? "no hello from the daemon in 30 s" :
+		                      "the connection closed before hello");
 		return rc == GQ_EPROTO ? GQ_EPROTO : GQ_ECONN;
 	}
 	if (m.kind != MSG_HELLO) {
 		msg_done(&m);
 		*cause = xstrdup("the peer did not start with a gpuq hello: "
-				 "is gpuqd running there?");
+		                 "is gpuqd running there?");
 		return GQ_EPROTO;
 	}
 	c->hello = json_incref(m.data);
@@ -223,8 +225,8 @@ client_open_cmd(char *const argv[], struct client **out, char **cause)
 	*cause = NULL;
 	signal(SIGPIPE, SIG_IGN);
 	if ((pid = client_spawn(argv, &rfd, &wfd)) < 0) {
-		*cause = xasprintf("cannot run %s: %s", argv[0],
-		    strerror(errno));
+		*cause =
+		    xasprintf("cannot run %s: %s", argv[0], strerror(errno));
 		return GQ_ECONN;
 	}
 	c = client_new(rfd, wfd, pid);
@@ -252,8 +254,8 @@ client_take_reply(struct msg *m, json_t **result, char **cause)
 }
 
 int
-client_call(struct client *c, const char *verb, json_t *params,
-    json_t **result, char **cause)
+client_call(struct client *c, const char *verb, json_t *params, json_t **result,
+    char **cause)
 {
 	int64_t id = c->next_id++;
 	struct msg m;

@@ -13,11 +13,11 @@
 #define FRAME_FEED_CHUNK  (64 * 1024)
 
 struct frame_reader {
-	struct buf buf;	   /* unconsumed input */
-	size_t pos;	   /* start of the next line in buf */
-	size_t line;	   /* start of the partial line in buf */
-	size_t max_line;   /* longest line accepted, without its newline */
-	int discarding;	   /* inside a line that was too long */
+	struct buf buf;  /* unconsumed input */
+	size_t pos;      /* start of the next line in buf */
+	size_t line;     /* start of the partial line in buf */
+	size_t max_line; /* longest line accepted, without its newline */
+	int discarding;  /* inside a line that was too long */
 };
 
 void frame_reader_init(struct frame_reader *fr, size_t max_line);
@@ -35,8 +35,7 @@ size_t frame_reader_feed(struct frame_reader *fr, const void *p, size_t n);
  * removed) and *len; 0 when no complete line is buffered; GQ_ETOOBIG once
  * for each line that exceeded max_line (its bytes are dropped).
  */
-int frame_reader_next(struct frame_reader *fr, const char **line,
-    size_t *len);
+int frame_reader_next(struct frame_reader *fr, const char **line, size_t *len);
 /* Bytes buffered that are not yet a complete line. */
 size_t frame_reader_pending(const struct frame_reader *fr);
 

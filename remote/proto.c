@@ -24,7 +24,7 @@ proto_verb_valid(const char *verb)
 		char c = verb[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			c == '_' || c == '.'))
+		        c == '_' || c == '.'))
 			return 0;
 	}
 	return verb[0] != '.' && verb[n - 1] != '.';
@@ -55,13 +55,15 @@ proto_decode_request(struct msg *m, int64_t *bad_id, char **cause)
 		return proto_fail(cause, "\"id\" must be an integer 0..2^53-1");
 	*bad_id = m->id;
 	if (!json_is_string(verb) || !proto_verb_valid(json_string_value(verb)))
-		return proto_fail(cause, "\"verb\" must be a string like "
-					 "\"job.submit\"");
+		return proto_fail(cause,
+		    "\"verb\" must be a string like "
+		    "\"job.submit\"");
 	if (params != NULL && !json_is_object(params))
 		return proto_fail(cause, "\"params\" must be an object");
 	if (json_object_size(m->root) != 2 + (params != NULL))
-		return proto_fail(cause, "a request has only id, verb and "
-					 "params");
+		return proto_fail(cause,
+		    "a request has only id, verb and "
+		    "params");
 	if (params == NULL) {
 		params = json_object();
 		json_object_set_new(m->root, "params", params);
@@ -83,8 +85,8 @@ proto_decode_error(struct msg *m, json_t *err, char **cause)
 		return proto_fail(cause, "\"error\" needs a string \"code\"");
 	m->err_name = json_string_value(code);
 	m->err_code = gq_err_from_name(m->err_name);
-	m->err_message = json_is_string(message) ? json_string_value(message)
-						 : "";
+	m->err_message =
+	    json_is_string(message) ? json_string_value(message) : "";
 	return 0;
 }
 

@@ -17,9 +17,9 @@
 
 #include <jansson.h>
 
-#define PROTO_VERSION	   1
-#define PROTO_MAX_VERB	   64
-#define PROTO_MAX_ID	   ((INT64_C(1) << 53) - 1)
+#define PROTO_VERSION  1
+#define PROTO_MAX_VERB 64
+#define PROTO_MAX_ID   ((INT64_C(1) << 53) - 1)
 
 enum msg_kind { MSG_HELLO, MSG_REQUEST, MSG_REPLY, MSG_EVENT };
 
@@ -27,16 +27,16 @@ enum msg_kind { MSG_HELLO, MSG_REQUEST, MSG_REPLY, MSG_EVENT };
 struct msg {
 	enum msg_kind kind;
 	json_t *root;
-	int64_t id;		/* request, reply; -1 when a reply has none */
-	const char *verb;	/* request */
-	json_t *params;		/* request: always an object */
-	json_t *result;		/* reply on success */
-	int err_code;		/* reply on failure: GQ_E*, else 0 */
-	const char *err_name;	/* reply on failure: the code as sent */
+	int64_t id;           /* request, reply; -1 when a reply has none */
+	const char *verb;     /* request */
+	json_t *params;       /* request: always an object */
+	json_t *result;       /* reply on success */
+	int err_code;         /* reply on failure: GQ_E*, else 0 */
+	const char *err_name; /* reply on failure: the code as sent */
 	const char *err_message;
-	const char *event;	/* event */
-	int64_t seq;		/* event */
-	json_t *data;		/* event data, hello body */
+	const char *event; /* event */
+	int64_t seq;       /* event */
+	json_t *data;      /* event data, hello body */
 };
 
 /*
@@ -45,8 +45,8 @@ struct msg {
  * request is malformed but carries a usable id, *bad_id is set to it (else
  * -1) so the peer can be told which request failed.
  */
-int proto_decode(const char *line, size_t len, struct msg *m,
-    int64_t *bad_id, char **cause);
+int proto_decode(const char *line, size_t len, struct msg *m, int64_t *bad_id,
+    char **cause);
 void msg_done(struct msg *m);
 
 /* Message builders: each returns a new object and steals its json_t args. */

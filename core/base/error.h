@@ -8,21 +8,21 @@
 #define GPUQ_ERROR_H
 
 /* X(name, human text) */
-#define GQ_ERRORS(X)                                                       \
-	X(EINVAL, "invalid argument")                                      \
-	X(EPERM, "permission denied")                                      \
-	X(ENOENT, "no such object")                                        \
-	X(ENOFIT, "request fits no node")                                  \
-	X(EPROTO, "protocol error")                                        \
-	X(ESTALE, "event history no longer available")                     \
-	X(ENOSYS, "unknown verb")                                          \
-	X(ETOOBIG, "too large")                                            \
-	X(ESTATE, "not allowed in this state")                             \
-	X(EEXIST, "already exists")                                        \
-	X(EIO, "input/output error")                                       \
-	X(ECONN, "connection failed")                                      \
-	X(ETIMEDOUT, "timed out")                                          \
-	X(EBUSY, "busy")                                                   \
+#define GQ_ERRORS(X)                                                           \
+	X(EINVAL, "invalid argument")                                          \
+	X(EPERM, "permission denied")                                          \
+	X(ENOENT, "no such object")                                            \
+	X(ENOFIT, "request fits no node")                                      \
+	X(EPROTO, "protocol error")                                            \
+	X(ESTALE, "event history no longer available")                         \
+	X(ENOSYS, "unknown verb")                                              \
+	X(ETOOBIG, "too large")                                                \
+	X(ESTATE, "not allowed in this state")                                 \
+	X(EEXIST, "already exists")                                            \
+	X(EIO, "input/output error")                                           \
+	X(ECONN, "connection failed")                                          \
+	X(ETIMEDOUT, "timed out")                                              \
+	X(EBUSY, "busy")                                                       \
 	X(EINTERNAL, "internal error")
 
 enum gq_err {
@@ -31,7 +31,7 @@ enum gq_err {
 	GQ_ERR_FIRST_ = -1000,
 	GQ_ERRORS(GQ_ERR_ENUM)
 #undef GQ_ERR_ENUM
-	GQ_ERR_LAST_
+	    GQ_ERR_LAST_
 };
 
 /* The protocol name of a code ("EINVAL"); "EINTERNAL" for unknown codes. */

@@ -18,8 +18,7 @@ log_init(const char *prog, enum log_level max)
 void
 log_msg(enum log_level lvl, const char *fmt, ...)
 {
-	static const char *const names[] = { "error", "warn", "info",
-		"debug" };
+	static const char *const names[] = { "error", "warn", "info", "debug" };
 	char line[2048], stamp[32];
 	struct timespec ts;
 	struct tm tm;

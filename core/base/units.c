@@ -164,8 +164,8 @@ units_colon_duration(const char *s, int64_t *secs)
 		return GQ_EINVAL;
 	}
 	n = (int)strlen(s);
-	if (used != n || d < 0 || a < 0 || b < 0 || c < 0 || b > 59 ||
-	    c > 59 || a > 100000 || d > 36600)
+	if (used != n || d < 0 || a < 0 || b < 0 || c < 0 || b > 59 || c > 59 ||
+	    a > 100000 || d > 36600)
 		return GQ_EINVAL;
 	*secs = ((int64_t)d * 24 + a) * 3600 + b * 60 + c;
 	return 0;

@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UNITS_MAX_GPUS	  4096	/* whole GPUs one request may name */
-#define UNITS_MAX_MEM_MB  (INT64_C(1) << 40)	/* 1 EiB */
+#define UNITS_MAX_GPUS    4096 /* whole GPUs one request may name */
+#define UNITS_MAX_MEM_MB  (INT64_C(1) << 40) /* 1 EiB */
 #define UNITS_MAX_SECONDS (INT64_C(366) * 24 * 3600 * 100)
 
 /*

@@ -6,8 +6,7 @@
 
 #include "core/base/xmalloc.h"
 
-static void __attribute__((noreturn))
-xmalloc_fatal(size_t size)
+static void __attribute__((noreturn)) xmalloc_fatal(size_t size)
 {
 	static const char msg[] = "gpuq: out of memory\n";
 

@@ -12,7 +12,7 @@
 
 struct option_def {
 	const char *name;
-	int restart;		/* takes effect only at start */
+	int restart; /* takes effect only at start */
 	int (*set)(struct config *cfg, const char *v, char *cause, size_t n);
 	void (*print)(const struct config *cfg, FILE *fp, const char *name);
 	const char *help;
@@ -26,17 +26,17 @@ config_setstr(char **dst, const char *v)
 	return 0;
 }
 
-#define STR_OPTION(field)                                                  \
-	static int config_set_##field(struct config *cfg, const char *v,   \
-	    char *cause, size_t n)                                         \
-	{                                                                  \
-		return config_setstr(&cfg->field, v);                      \
-	}                                                                  \
-	static void config_print_##field(const struct config *cfg,         \
-	    FILE *fp, const char *name)                                    \
-	{                                                                  \
-		fprintf(fp, "%s %s\n", name,                               \
-		    cfg->field != NULL ? cfg->field : "none");             \
+#define STR_OPTION(field)                                                      \
+	static int config_set_##field(struct config *cfg, const char *v,       \
+	    char *cause, size_t n)                                             \
+	{                                                                      \
+		return config_setstr(&cfg->field, v);                          \
+	}                                                                      \
+	static void config_print_##field(const struct config *cfg, FILE *fp,   \
+	    const char *name)                                                  \
+	{                                                                      \
+		fprintf(fp, "%s %s\n", name,                                   \
+		    cfg->field != NULL ? cfg->field : "none");                 \
 	}
 
 STR_OPTION(socket)
@@ -46,8 +46,7 @@ STR_OPTION(policy)
 STR_OPTION(node_name)
 
 static int
-config_set_fake_gpus(struct config *cfg, const char *v, char *cause,
-    size_t n)
+config_set_fake_gpus(struct config *cfg, const char *v, char *cause, size_t n)
 {
 	return config_setstr(&cfg->fake_gpus, v);
 }
@@ -59,8 +58,7 @@ config_print_fake_gpus(const struct config *cfg, FILE *fp, const char *name)
 }
 
 static int
-config_set_admin_group(struct config *cfg, const char *v, char *cause,
-    size_t n)
+config_set_admin_group(struct config *cfg, const char *v, char *cause, size_t n)
 {
 	free(cfg->admin_group);
 	cfg->admin_group = strcmp(v, "none") == 0 ? NULL : xstrdup(v);
@@ -68,8 +66,7 @@ config_set_admin_group(struct config *cfg, const char *v, char *cause,
 }
 
 static void
-config_print_admin_group(const struct config *cfg, FILE *fp,
-    const char *name)
+config_print_admin_group(const struct config *cfg, FILE *fp, const char *name)
 {
 	fprintf(fp, "%s %s\n", name,
 	    cfg->admin_group ? cfg->admin_group : "none");
@@ -95,8 +92,7 @@ config_print_max_line(const struct config *cfg, FILE *fp, const char *name)
 }
 
 static int
-config_set_kill_grace(struct config *cfg, const char *v, char *cause,
-    size_t n)
+config_set_kill_grace(struct config *cfg, const char *v, char *cause, size_t n)
 {
 	int64_t s;
 
@@ -135,11 +131,9 @@ config_print_sync(const struct config *cfg, FILE *fp, const char *name)
 }
 
 static int
-config_set_log_level(struct config *cfg, const char *v, char *cause,
-    size_t n)
+config_set_log_level(struct config *cfg, const char *v, char *cause, size_t n)
 {
-	static const char *const names[] = { "error", "warn", "info",
-		"debug" };
+	static const char *const names[] = { "error", "warn", "info", "debug" };
 	int i;
 
 	for (i = 0; i < 4; i++)
@@ -154,8 +148,7 @@ config_set_log_level(struct config *cfg, const char *v, char *cause,
 static void
 config_print_log_level(const struct config *cfg, FILE *fp, const char *name)
 {
-	static const char *const names[] = { "error", "warn", "info",
-		"debug" };
+	static const char *const names[] = { "error", "warn", "info", "debug" };
 
 	fprintf(fp, "%s %s\n", name, names[cfg->log_level]);
 }
@@ -178,8 +171,7 @@ config_set_event_history(struct config *cfg, const char *v, char *cause,
 }
 
 static void
-config_print_event_history(const struct config *cfg, FILE *fp,
-    const char *name)
+config_print_event_history(const struct config *cfg, FILE *fp, const char *name)
 {
 	fprintf(fp, "%s %zu\n", name, cfg->event_history);
 }
@@ -216,22 +208,26 @@ config_print_mem(const struct config *cfg, FILE *fp, const char *name)
 	fprintf(fp, "%s %lldM\n", name, (long long)cfg->mem_mb);
 }
 
-#define OPT(name, restart, field, help)                                    \
-	{ name, restart, config_set_##field, config_print_##field, help }
+#define OPT(name, restart, field, help)                                        \
+	{                                                                      \
+		name, restart, config_set_##field, config_print_##field, help  \
+	}
 
 static const struct option_def config_options[] = {
 	OPT("socket", 1, socket, "Unix socket path"),
 	OPT("state-dir", 1, state_dir, "store, job logs and job state"),
 	OPT("fake-gpus", 1, fake_gpus, "simulated GPUs: COUNT:MODEL,..."),
 	OPT("executor", 1, executor, "where jobs run: local"),
-	OPT("admin-group", 0, admin_group, "Unix group that may change "
-					   "any job"),
+	OPT("admin-group", 0, admin_group,
+	    "Unix group that may change "
+	    "any job"),
 	OPT("policy", 0, policy, "scheduling policy: fifo"),
 	OPT("node-name", 1, node_name, "name of this node"),
 	OPT("max-line", 1, max_line, "longest protocol line"),
 	OPT("kill-grace", 0, kill_grace, "default SIGTERM to SIGKILL delay"),
-	OPT("sync", 1, sync, "full: fsync every commit; normal: at "
-			     "checkpoints"),
+	OPT("sync", 1, sync,
+	    "full: fsync every commit; normal: at "
+	    "checkpoints"),
 	OPT("log-level", 0, log_level, "error, warn, info or debug"),
 	OPT("event-history", 1, event_history, "events kept for resuming"),
 	OPT("cpus", 1, cpus, "CPUs jobs may use (default: all)"),
@@ -252,8 +248,8 @@ config_find(const char *name)
 }
 
 int
-config_set(struct config *cfg, const char *key, const char *value,
-    char *cause, size_t n)
+config_set(struct config *cfg, const char *key, const char *value, char *cause,
+    size_t n)
 {
 	const struct option_def *o = config_find(key);
 

@@ -12,7 +12,7 @@
 #define CONFIG_MAX_LINE 4096
 
 struct config {
-	char *socket;		/* owned strings */
+	char *socket; /* owned strings */
 	char *state_dir;
 	char *fake_gpus;
 	char *executor;
@@ -24,9 +24,9 @@ struct config {
 	int sync_full;
 	int log_level;
 	size_t event_history;
-	int32_t cpus_milli;	/* 0: this host's */
-	int64_t mem_mb;		/* 0: this host's */
-	int system_mode;	/* running as root: system paths */
+	int32_t cpus_milli; /* 0: this host's */
+	int64_t mem_mb;     /* 0: this host's */
+	int system_mode;    /* running as root: system paths */
 };
 
 /* Defaults for this process (personal or system mode by uid). */
@@ -36,8 +36,7 @@ void config_done(struct config *cfg);
 int config_set(struct config *cfg, const char *key, const char *value,
     char *cause, size_t n);
 /* Reads a config file.  Errors name "file:line". */
-int config_load(struct config *cfg, const char *path, char *cause,
-    size_t n);
+int config_load(struct config *cfg, const char *path, char *cause, size_t n);
 /* Writes the effective configuration, one option a line. */
 void config_print(const struct config *cfg, FILE *fp);
 /* True for options that take effect only at start (not on SIGHUP). */

@@ -78,8 +78,8 @@ conn_send_line(struct conn *c, const char *line, size_t len)
 	w = xmalloc(sizeof(*w));
 	w->line = xstrndup(line, len);
 	b = uv_buf_init(w->line, (unsigned int)len);
-	if (uv_write(&w->req, (uv_stream_t *)&c->pipe, &b, 1,
-		conn_write_cb) != 0) {
+	if (uv_write(&w->req, (uv_stream_t *)&c->pipe, &b, 1, conn_write_cb) !=
+	    0) {
 		free(w->line);
 		free(w);
 		conn_close(c, "write failed");
@@ -105,8 +105,7 @@ conn_flush_replies(struct conn *c)
 	size_t i;
 	json_t *r;
 
-	json_array_foreach(c->replies, i, r)
-	{
+	json_array_foreach(c->replies, i, r) {
 		conn_send_json(c, json_incref(r));
 	}
 	json_array_clear(c->replies);
@@ -130,8 +129,9 @@ conn_hello(struct conn *c, struct msg *m)
 	json_t *proto = json_object_get(m->data, "proto");
 
 	if (json_integer_value(proto) != PROTO_VERSION) {
-		conn_send_json(c, proto_error_new(-1, GQ_EPROTO,
-				      "this gpuqd speaks protocol 1 only"));
+		conn_send_json(c,
+		    proto_error_new(-1, GQ_EPROTO,
+		        "this gpuqd speaks protocol 1 only"));
 		conn_close(c, "protocol version mismatch");
 		return;
 	}
@@ -237,7 +237,7 @@ conn_identify(struct conn *c, int fd)
 		snprintf(c->user, sizeof(c->user), "uid%u", (unsigned)cred.uid);
 	c->admin = cred.uid == 0 ||
 	    (c->d->cfg.admin_group != NULL &&
-		conn_in_group(c->user, c->gid, c->d->cfg.admin_group));
+	        conn_in_group(c->user, c->gid, c->d->cfg.admin_group));
 }
 
 static void

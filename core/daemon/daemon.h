@@ -29,9 +29,9 @@
 #include "core/daemon/config.h"
 
 #define DAEMON_MAX_PROTO_ERRORS 100
-#define DAEMON_MAX_WRITE_QUEUE	(64 * 1024 * 1024)
-#define DAEMON_MAX_FOLLOWS	64
-#define PROTO_MAX_ID_PARAM	((INT64_C(1) << 53) - 1)
+#define DAEMON_MAX_WRITE_QUEUE  (64 * 1024 * 1024)
+#define DAEMON_MAX_FOLLOWS      64
+#define PROTO_MAX_ID_PARAM      ((INT64_C(1) << 53) - 1)
 
 struct daemon;
 
@@ -57,17 +57,17 @@ struct conn {
 	int closing;
 	int proto_errors;
 	struct frame_reader fr;
-	json_t *replies;	/* encoded replies waiting for the commit */
+	json_t *replies; /* encoded replies waiting for the commit */
 	int subscribed;
-	int64_t replay_since;	/* events to replay after the reply, or -1 */
-	json_t *sub_filter;	/* array of event names, or NULL for all */
+	int64_t replay_since; /* events to replay after the reply, or -1 */
+	json_t *sub_filter;   /* array of event names, or NULL for all */
 	struct follow follows[DAEMON_MAX_FOLLOWS];
 	int nfollows;
 };
 
 /* Daemon-side state of a running job (job->rt). */
 struct jobrt {
-	uv_poll_t poll;		/* on the supervisor's pidfd */
+	uv_poll_t poll; /* on the supervisor's pidfd */
 	int pidfd;
 	struct daemon *d;
 	int64_t job_id;
@@ -98,18 +98,18 @@ struct daemon {
 	const struct executor *exec;
 	const struct sched_policy *policy;
 	struct gpu_inventory inv;
-	char **gpu_ids;		/* owned: UUIDs, for CUDA_VISIBLE_DEVICES */
+	char **gpu_ids;         /* owned: UUIDs, for CUDA_VISIBLE_DEVICES */
 	struct cluster cluster; /* capacity; free fields unused */
 	char host[64];
 
-	struct job **jobs;	/* all jobs, sorted by id; owned */
+	struct job **jobs; /* all jobs, sorted by id; owned */
 	size_t njobs, cap_jobs;
-	struct job **active;	/* PENDING and RUNNING jobs; borrowed */
+	struct job **active; /* PENDING and RUNNING jobs; borrowed */
 	size_t nactive, cap_active;
 	int64_t next_job_id;
 	int sched_dirty;
 
-	struct after *after;	/* post-commit actions */
+	struct after *after; /* post-commit actions */
 	size_t nafter, cap_after;
 
 	struct conn *conns;
@@ -121,7 +121,7 @@ struct daemon {
 	int64_t event_seq_stored;
 	struct evslot *ring;
 	size_t ring_cap, ring_len, ring_head;
-	json_t *pending_events;	/* this turn's events, in order */
+	json_t *pending_events; /* this turn's events, in order */
 
 	int64_t start_time;
 	uint64_t requests, commits;
@@ -130,7 +130,7 @@ struct daemon {
 struct evslot {
 	int64_t seq;
 	char name[48];
-	char *line;		/* owned, encoded with its newline */
+	char *line; /* owned, encoded with its newline */
 	size_t len;
 };
 
@@ -152,7 +152,7 @@ struct verb_ctx {
 	struct daemon *d;
 	struct conn *c;
 	int64_t id;
-	json_t *params;		/* borrowed; "key" already removed */
+	json_t *params; /* borrowed; "key" already removed */
 	int64_t now;
 };
 
@@ -175,11 +175,10 @@ int params_int(json_t *params, const char *name, int64_t min, int64_t max,
     int64_t def, int64_t *out, char **cause);
 int params_bool(json_t *params, const char *name, int def, int *out,
     char **cause);
-int params_str(json_t *params, const char *name, size_t maxlen,
-    const char *def, const char **out, char **cause);
+int params_str(json_t *params, const char *name, size_t maxlen, const char *def,
+    const char **out, char **cause);
 int params_job(struct verb_ctx *v, struct job **out, char **cause);
-int params_may_change(struct verb_ctx *v, const struct job *j,
-    char **cause);
+int params_may_change(struct verb_ctx *v, const struct job *j, char **cause);
 
 /* jobs.c: the job table and its state changes. */
 struct job *jobs_find(struct daemon *d, int64_t id);

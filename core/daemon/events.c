@@ -77,8 +77,7 @@ events_wanted(const struct conn *c, const char *name)
 		return 0;
 	if (c->sub_filter == NULL)
 		return 1;
-	json_array_foreach(c->sub_filter, i, v)
-	{
+	json_array_foreach(c->sub_filter, i, v) {
 		if (strcmp(json_string_value(v), name) == 0)
 			return 1;
 	}
@@ -94,8 +93,7 @@ events_flush(struct daemon *d)
 	json_t *ev;
 	char *line;
 
-	json_array_foreach(d->pending_events, i, ev)
-	{
+	json_array_foreach(d->pending_events, i, ev) {
 		name = json_string_value(json_object_get(ev, "event"));
 		if ((line = proto_encode(ev, &len)) == NULL)
 			continue;
@@ -116,8 +114,8 @@ events_subscribe(struct daemon *d, struct conn *c, int64_t since)
 	if (since > d->event_seq)
 		return GQ_ESTALE;
 	if (since >= 0 && since != d->event_seq) {
-		oldest = d->ring_len ? events_slot(d, 0)->seq
-				     : d->event_seq + 1;
+		oldest =
+		    d->ring_len ? events_slot(d, 0)->seq : d->event_seq + 1;
 		if (since + 1 < oldest)
 			return GQ_ESTALE;
 	}

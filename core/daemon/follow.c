@@ -48,15 +48,14 @@ logs_read(const char *path, int64_t offset, size_t limit, char **data,
 	buf_init(&out, limit * 3 + 16);
 	*next = offset +
 	    (int64_t)utf8_sanitize(raw, (size_t)n,
-		offset + n >= st.st_size && n < (ssize_t)limit ? 1 : 0, &out);
+	        offset + n >= st.st_size && n < (ssize_t)limit ? 1 : 0, &out);
 	free(raw);
 	*data = buf_take(&out);
 	return 0;
 }
 
 int
-follow_add(struct conn *c, int64_t job_id, int stderr_stream,
-    int64_t offset)
+follow_add(struct conn *c, int64_t job_id, int stderr_stream, int64_t offset)
 {
 	int i;
 
@@ -78,10 +77,9 @@ follow_add(struct conn *c, int64_t job_id, int stderr_stream,
 static void
 follow_event(struct conn *c, struct follow *f, const char *data, int eof)
 {
-	json_t *ev = json_pack("{s:I,s:s,s:I,s:s}", "id",
-	    (json_int_t)f->job_id, "stream", f->stderr_stream ? "stderr"
-							     : "stdout",
-	    "offset", (json_int_t)f->offset, "data", data);
+	json_t *ev = json_pack("{s:I,s:s,s:I,s:s}", "id", (json_int_t)f->job_id,
+	    "stream", f->stderr_stream ? "stderr" : "stdout", "offset",
+	    (json_int_t)f->offset, "data", data);
 
 	if (eof)
 		json_object_set_new(ev, "eof", json_true());
@@ -103,8 +101,8 @@ follow_one(struct daemon *d, struct conn *c, struct follow *f)
 	ended = model_state_final(j->core.state);
 	path = d->exec->log_path(&d->xctx, f->job_id,
 	    f->stderr_stream ? "stderr" : "stdout");
-	if (logs_read(path, f->offset, FOLLOW_CHUNK, &data, &next,
-		&size) != 0) {
+	if (logs_read(path, f->offset, FOLLOW_CHUNK, &data, &next, &size) !=
+	    0) {
 		free(path);
 		return 1;
 	}

@@ -16,8 +16,9 @@ static json_t *
 jobjson_request(const struct req *r)
 {
 	return json_pack("{s:o,s:I,s:o,s:I,s:I}", "gpus",
-	    jobjson_share(r->gpus_milli), "gpu_mem_mb", (json_int_t)r->gpu_mem_mb,
-	    "cpus", json_real((double)r->cpus_milli / 1000), "mem_mb",
+	    jobjson_share(r->gpus_milli), "gpu_mem_mb",
+	    (json_int_t)r->gpu_mem_mb, "cpus",
+	    json_real((double)r->cpus_milli / 1000), "mem_mb",
 	    (json_int_t)r->mem_mb, "time_limit_s", (json_int_t)r->time_limit_s);
 }
 
@@ -29,17 +30,18 @@ jobjson_alloc(struct daemon *d, const struct alloc *a)
 	int32_t i;
 
 	for (i = 0; i < a->ngpus; i++) {
-		uuid = (size_t)a->gpus[i].gpu < d->inv.ngpus
-		    ? d->inv.gpus[a->gpus[i].gpu].uuid
-		    : "";
+		uuid = (size_t)a->gpus[i].gpu < d->inv.ngpus ?
+		    d->inv.gpus[a->gpus[i].gpu].uuid :
+		    "";
 		json_array_append_new(gpus,
 		    json_pack("{s:i,s:s,s:o,s:I}", "index", a->gpus[i].gpu,
-			"uuid", uuid, "share", jobjson_share(a->gpus[i].milli),
-			"mem_mb", (json_int_t)a->gpus[i].mem_mb));
+		        "uuid", uuid, "share", jobjson_share(a->gpus[i].milli),
+		        "mem_mb", (json_int_t)a->gpus[i].mem_mb));
 	}
 	return json_pack("{s:s,s:o,s:I,s:o}", "node",
-	    (size_t)a->node < d->cluster.nnodes ? d->cluster.nodes[a->node].name
-						: "",
+	    (size_t)a->node < d->cluster.nnodes ?
+	        d->cluster.nodes[a->node].name :
+	        "",
 	    "cpus", json_real((double)a->cpus_milli / 1000), "mem_mb",
 	    (json_int_t)a->mem_mb, "gpus", gpus);
 }
@@ -102,14 +104,14 @@ jobjson_encode(struct daemon *d, const struct job *j, int detail)
 	    "project", c->project, "class", model_class_name(c->cls),
 	    "priority", c->priority, "preemptible", c->preemptible, "state",
 	    model_state_name(c->state), "submit_time",
-	    (json_int_t)c->submit_time, "start_time",
-	    (json_int_t)j->start_time, "end_time", (json_int_t)j->end_time);
+	    (json_int_t)c->submit_time, "start_time", (json_int_t)j->start_time,
+	    "end_time", (json_int_t)j->end_time);
 	json_object_set_new(o, "request", jobjson_request(&c->req));
 	json_object_set_new(o, "alloc",
 	    j->start_time != 0 ? jobjson_alloc(d, &c->alloc) : json_null());
 	json_object_set_new(o, "argv", jobjson_strv(j->argv, j->argc));
-	json_object_set_new(o, "workdir", json_string(j->workdir ? j->workdir
-								 : ""));
+	json_object_set_new(o, "workdir",
+	    json_string(j->workdir ? j->workdir : ""));
 	json_object_set_new(o, "exit_code",
 	    jobjson_nullable_int(j->exit_code >= 0, j->exit_code));
 	json_object_set_new(o, "exit_signal",

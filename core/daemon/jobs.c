@@ -41,8 +41,8 @@ jobs_activate(struct daemon *d, struct job *j)
 {
 	if (d->nactive == d->cap_active) {
 		d->cap_active = d->cap_active ? d->cap_active * 2 : 64;
-		d->active = xreallocarray(d->active, d->cap_active,
-		    sizeof(*d->active));
+		d->active =
+		    xreallocarray(d->active, d->cap_active, sizeof(*d->active));
 	}
 	j->active_idx = d->nactive;
 	d->active[d->nactive++] = j;
@@ -65,8 +65,7 @@ jobs_add(struct daemon *d, struct job *j)
 {
 	if (d->njobs == d->cap_jobs) {
 		d->cap_jobs = d->cap_jobs ? d->cap_jobs * 2 : 1024;
-		d->jobs = xreallocarray(d->jobs, d->cap_jobs,
-		    sizeof(*d->jobs));
+		d->jobs = xreallocarray(d->jobs, d->cap_jobs, sizeof(*d->jobs));
 	}
 	d->jobs[d->njobs++] = j;
 	if (j->core.id >= d->next_job_id)
@@ -90,8 +89,8 @@ jobs_changed(struct daemon *d, struct job *j, int64_t now, int state_changed)
 }
 
 void
-jobs_set_state(struct daemon *d, struct job *j, enum job_state s,
-    int64_t now, const char *reason)
+jobs_set_state(struct daemon *d, struct job *j, enum job_state s, int64_t now,
+    const char *reason)
 {
 	enum job_state old = j->core.state;
 

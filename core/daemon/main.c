@@ -63,12 +63,11 @@ set_kv(struct config *cfg, const char *kv)
 static int
 parse_args(struct daemon *d, int argc, char **argv)
 {
-	static const struct option longs[] = {
-		{ "state-dir", required_argument, NULL, 's' },
+	static const struct option longs[] = { { "state-dir", required_argument,
+		                                   NULL, 's' },
 		{ "fake-gpus", required_argument, NULL, 'g' },
 		{ "executor", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
-	};
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	struct config *cfg = &d->cfg;
 	char cause[512];
 	int ch, test = 0, rc = 0;
@@ -142,7 +141,7 @@ check_config(struct daemon *d)
 	}
 	if (d->cfg.fake_gpus != NULL &&
 	    gpu_fake_parse(d->cfg.fake_gpus, "check", &inv, cause,
-		sizeof(cause)) != 0) {
+	        sizeof(cause)) != 0) {
 		fprintf(stderr, "gpuqd: %s\n", cause);
 		return 1;
 	}

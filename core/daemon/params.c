@@ -28,8 +28,7 @@ params_allow(json_t *params, const char *const *names, char **cause)
 	json_t *v;
 	size_t i;
 
-	json_object_foreach(params, key, v)
-	{
+	json_object_foreach(params, key, v) {
 		for (i = 0; names[i] != NULL; i++)
 			if (strcmp(names[i], key) == 0)
 				break;
@@ -64,8 +63,7 @@ params_int(json_t *params, const char *name, int64_t min, int64_t max,
 }
 
 int
-params_bool(json_t *params, const char *name, int def, int *out,
-    char **cause)
+params_bool(json_t *params, const char *name, int def, int *out, char **cause)
 {
 	json_t *v = json_object_get(params, name);
 
@@ -92,8 +90,8 @@ params_str(json_t *params, const char *name, size_t maxlen, const char *def,
 	if (!json_is_string(v))
 		return params_fail(cause, "\"%s\" must be a string", name);
 	if (json_string_length(v) > maxlen) {
-		*cause = xasprintf("\"%s\" is longer than %zu bytes", name,
-		    maxlen);
+		*cause =
+		    xasprintf("\"%s\" is longer than %zu bytes", name, maxlen);
 		return GQ_EINVAL;
 	}
 	*out = json_string_value(v);

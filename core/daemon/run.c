@@ -21,8 +21,8 @@ run_queue_after(struct daemon *d, enum after_kind kind, int64_t id)
 {
 	if (d->nafter == d->cap_after) {
 		d->cap_after = d->cap_after ? d->cap_after * 2 : 64;
-		d->after = xreallocarray(d->after, d->cap_after,
-		    sizeof(*d->after));
+		d->after =
+		    xreallocarray(d->after, d->cap_after, sizeof(*d->after));
 	}
 	d->after[d->nafter].kind = kind;
 	d->after[d->nafter].job_id = id;
@@ -192,15 +192,16 @@ run_finish(struct daemon *d, struct job *j, const struct exec_result *res,
 		snprintf(why, sizeof(why), "%s", res->reason);
 	else if (s == JOB_FAILED && res->exit_signal > 0)
 		snprintf(why, sizeof(why), "killed by signal %d (SIG%s)",
-		    res->exit_signal, sigabbrev_np(res->exit_signal)
-			? sigabbrev_np(res->exit_signal)
-			: "?");
+		    res->exit_signal,
+		    sigabbrev_np(res->exit_signal) ?
+		        sigabbrev_np(res->exit_signal) :
+		        "?");
 	else if (s == JOB_FAILED)
 		snprintf(why, sizeof(why), "exit code %d", res->exit_code);
 	jobs_set_state(d, j, s, res->end_time > 0 ? res->end_time : now,
 	    why[0] != '\0' ? why : NULL);
-	log_info("job %lld %s%s%s", (long long)j->core.id,
-	    model_state_name(s), why[0] ? ": " : "", why);
+	log_info("job %lld %s%s%s", (long long)j->core.id, model_state_name(s),
+	    why[0] ? ": " : "", why);
 }
 
 void
@@ -255,8 +256,8 @@ run_after_commit(struct daemon *d)
 }
 
 void
-run_cancel(struct daemon *d, struct job *j, enum job_state intent,
-    int64_t now, const char *reason)
+run_cancel(struct daemon *d, struct job *j, enum job_state intent, int64_t now,
+    const char *reason)
 {
 	if (j->core.state == JOB_PENDING) {
 		jobs_set_state(d, j, intent, now, reason);
@@ -284,7 +285,8 @@ run_tick(struct daemon *d, int64_t now)
 			continue;
 		if (j->core.req.time_limit_s > 0 && j->end_intent == 0 &&
 		    now - j->start_time >= j->core.req.time_limit_s) {
-			snprintf(why, sizeof(why), "time limit of %llds reached",
+			snprintf(why, sizeof(why),
+			    "time limit of %llds reached",
 			    (long long)j->core.req.time_limit_s);
 			run_cancel(d, j, JOB_TIMEOUT, now, why);
 		}
@@ -305,7 +307,7 @@ run_recover_one(struct daemon *d, struct job *j, int64_t now)
 	switch (d->exec->recover(&d->xctx, j, &res)) {
 	case EXEC_NEVER_STARTED:
 		log_info("job %lld never started before the restart; "
-			 "queued again",
+		         "queued again",
 		    (long long)j->core.id);
 		j->sup_pid = 0;
 		j->start_time = 0;

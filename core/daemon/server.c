@@ -59,7 +59,7 @@ daemon_commit(struct daemon *d)
 		 * answer: a restart reloads the last committed state.
 		 */
 		log_error("cannot commit to the store (%s); exiting so that "
-			  "nothing unrecorded is acknowledged",
+		          "nothing unrecorded is acknowledged",
 		    gq_err_text(rc));
 		exit(1);
 	}
@@ -117,7 +117,7 @@ daemon_stop(struct daemon *d)
 		return;
 	d->stopping = 1;
 	log_info("stopping; running jobs keep running under their "
-		 "supervisors");
+	         "supervisors");
 	uv_close((uv_handle_t *)&d->listener, NULL);
 	unlink(d->cfg.socket);
 	for (c = d->conns; c != NULL; c = next) {
@@ -237,7 +237,7 @@ daemon_listen(struct daemon *d)
 	d->listener.data = d;
 	if ((rc = uv_pipe_bind(&d->listener, d->cfg.socket)) != 0 ||
 	    (rc = uv_listen((uv_stream_t *)&d->listener, 4096,
-		 daemon_on_connection)) != 0) {
+	         daemon_on_connection)) != 0) {
 		log_error("cannot listen on %s: %s", d->cfg.socket,
 		    uv_strerror(rc));
 		return GQ_EIO;
@@ -280,8 +280,8 @@ daemon_default_paths(struct daemon *d)
 	const char *home = getenv("HOME"), *xdg = getenv("XDG_STATE_HOME");
 
 	if (d->cfg.socket == NULL)
-		d->cfg.socket = d->cfg.system_mode ? xstrdup(SOCKPATH_SYSTEM)
-						   : sockpath_personal();
+		d->cfg.socket = d->cfg.system_mode ? xstrdup(SOCKPATH_SYSTEM) :
+		                                     sockpath_personal();
 	if (d->cfg.state_dir != NULL)
 		return;
 	if (d->cfg.system_mode)
@@ -317,7 +317,7 @@ daemon_init_gpus(struct daemon *d)
 	memset(&d->inv, 0, sizeof(d->inv));
 	if (d->cfg.fake_gpus != NULL &&
 	    gpu_fake_parse(d->cfg.fake_gpus, d->host, &d->inv, cause,
-		sizeof(cause)) != 0) {
+	        sizeof(cause)) != 0) {
 		log_error("%s", cause);
 		return GQ_EINVAL;
 	}
@@ -442,10 +442,9 @@ daemon_run(struct daemon *d)
 	if ((rc = daemon_init(d, self)) != 0)
 		return rc;
 	log_info("gpuqd %s ready: %zu GPUs (%s), %zu jobs, executor %s, "
-		 "policy %s, state %s",
-	    GPUQ_VERSION, d->inv.ngpus,
-	    d->inv.ngpus ? d->inv.source : "none", d->njobs, d->exec->name,
-	    d->policy->name, d->cfg.state_dir);
+	         "policy %s, state %s",
+	    GPUQ_VERSION, d->inv.ngpus, d->inv.ngpus ? d->inv.source : "none",
+	    d->njobs, d->exec->name, d->policy->name, d->cfg.state_dir);
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	/* A last turn's work: commit what is pending, then close. */
 	daemon_commit(d);

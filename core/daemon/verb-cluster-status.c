@@ -4,8 +4,8 @@
 
 /* What running jobs hold on each GPU of the node. */
 static void
-status_holders(struct daemon *d, int32_t node, json_t **gjobs,
-    int32_t *milli, int64_t *mem)
+status_holders(struct daemon *d, int32_t node, json_t **gjobs, int32_t *milli,
+    int64_t *mem)
 {
 	const struct alloc *a;
 	struct job *j;
@@ -22,8 +22,8 @@ status_holders(struct daemon *d, int32_t node, json_t **gjobs,
 			mem[a->gpus[k].gpu] += a->gpus[k].mem_mb;
 			json_array_append_new(gjobs[a->gpus[k].gpu],
 			    json_pack("{s:I,s:s,s:f}", "id",
-				(json_int_t)j->core.id, "user", j->core.user,
-				"share", a->gpus[k].milli / 1000.0));
+			        (json_int_t)j->core.id, "user", j->core.user,
+			        "share", a->gpus[k].milli / 1000.0));
 		}
 	}
 }
@@ -69,10 +69,10 @@ status_node(struct daemon *d, int32_t n, double *alloc_sum, int64_t now)
 			cpus += d->active[k]->core.alloc.cpus_milli;
 			memu += d->active[k]->core.alloc.mem_mb;
 		}
-	return json_pack("{s:s,s:f,s:f,s:I,s:I,s:o}", "name", nd->name,
-	    "cpus", nd->cpus_milli / 1000.0, "cpus_alloc", cpus / 1000.0,
-	    "mem_mb", (json_int_t)nd->mem_mb, "mem_alloc_mb", (json_int_t)memu,
-	    "gpus", gpus);
+	return json_pack("{s:s,s:f,s:f,s:I,s:I,s:o}", "name", nd->name, "cpus",
+	    nd->cpus_milli / 1000.0, "cpus_alloc", cpus / 1000.0, "mem_mb",
+	    (json_int_t)nd->mem_mb, "mem_alloc_mb", (json_int_t)memu, "gpus",
+	    gpus);
 }
 
 int

@@ -14,16 +14,16 @@ verb_events_filter(json_t *names, json_t **out, char **cause)
 		return 0;
 	if (!json_is_array(names) || json_array_size(names) > 64)
 		goto bad;
-	json_array_foreach(names, i, n)
-	{
-		if (!json_is_string(n) || !proto_verb_valid(json_string_value(n)))
+	json_array_foreach(names, i, n) {
+		if (!json_is_string(n) ||
+		    !proto_verb_valid(json_string_value(n)))
 			goto bad;
 	}
 	*out = json_incref(names);
 	return 0;
 bad:
 	*cause = xstrdup("\"events\" must be an array of up to 64 event "
-			 "names");
+	                 "names");
 	return GQ_EINVAL;
 }
 
@@ -37,14 +37,14 @@ verb_events_subscribe(struct verb_ctx *v, json_t **result, char **cause)
 
 	if ((rc = params_allow(v->params, allowed, cause)) != 0 ||
 	    (rc = params_int(v->params, "since", 0, PROTO_MAX_ID_PARAM, -1,
-		 &since, cause)) != 0 ||
+	         &since, cause)) != 0 ||
 	    (rc = verb_events_filter(json_object_get(v->params, "events"),
-		 &filter, cause)) != 0)
+	         &filter, cause)) != 0)
 		return rc;
 	if ((rc = events_subscribe(v->d, v->c, since)) != 0) {
 		json_decref(filter);
 		*cause = xasprintf("events after %lld are no longer kept (now "
-				   "at %lld): take a fresh snapshot",
+		                   "at %lld): take a fresh snapshot",
 		    (long long)since, (long long)v->d->event_seq);
 		return rc;
 	}

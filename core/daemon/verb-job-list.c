@@ -6,7 +6,7 @@
 
 struct list_filter {
 	const char *user, *project;
-	unsigned states;	/* bit per state; 0: active only */
+	unsigned states; /* bit per state; 0: active only */
 	int all;
 };
 
@@ -28,8 +28,7 @@ list_states(json_t *v, unsigned *mask, char **cause)
 	}
 	if (!json_is_array(v))
 		goto bad;
-	json_array_foreach(v, i, e)
-	{
+	json_array_foreach(v, i, e) {
 		if (!json_is_string(e) ||
 		    model_state_parse(json_string_value(e), &s) != 0)
 			goto bad;
@@ -38,8 +37,8 @@ list_states(json_t *v, unsigned *mask, char **cause)
 	return 0;
 bad:
 	*cause = xstrdup("\"state\" must be a state name (PENDING, RUNNING, "
-			 "COMPLETED, FAILED, CANCELLED, TIMEOUT) or an "
-			 "array of them");
+	                 "COMPLETED, FAILED, CANCELLED, TIMEOUT) or an "
+	                 "array of them");
 	return GQ_EINVAL;
 }
 
@@ -70,14 +69,14 @@ verb_job_list(struct verb_ctx *v, json_t **result, char **cause)
 	if ((rc = params_allow(v->params, allowed, cause)) != 0 ||
 	    (rc = params_str(v->params, "user", 64, NULL, &f.user, cause)) ||
 	    (rc = params_str(v->params, "project", 64, NULL, &f.project,
-		 cause)) ||
+	         cause)) ||
 	    (rc = list_states(json_object_get(v->params, "state"), &f.states,
-		 cause)) ||
+	         cause)) ||
 	    (rc = params_bool(v->params, "all", 0, &f.all, cause)) ||
 	    (rc = params_int(v->params, "after", 0, PROTO_MAX_ID_PARAM, 0,
-		 &after, cause)) ||
+	         &after, cause)) ||
 	    (rc = params_int(v->params, "limit", 1, 10000, 1000, &limit,
-		 cause))) {
+	         cause))) {
 		json_decref(jobs);
 		return rc;
 	}
@@ -90,8 +89,8 @@ verb_job_list(struct verb_ctx *v, json_t **result, char **cause)
 			last = v->d->jobs[i]->core.id;
 		}
 	}
-	*result = json_pack("{s:o,s:I,s:o}", "jobs", jobs, "total",
-	    (json_int_t)total, "next",
-	    total > limit ? json_integer(last) : json_null());
+	*result =
+	    json_pack("{s:o,s:I,s:o}", "jobs", jobs, "total", (json_int_t)total,
+	        "next", total > limit ? json_integer(last) : json_null());
 	return 0;
 }

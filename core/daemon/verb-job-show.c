@@ -8,8 +8,8 @@ verb_job_show_row(int64_t time, enum job_state state, const char *reason,
 {
 	json_array_append_new(arg,
 	    json_pack("{s:I,s:s,s:o}", "time", (json_int_t)time, "state",
-		model_state_name(state),
-		"reason", reason ? json_string(reason) : json_null()));
+	        model_state_name(state), "reason",
+	        reason ? json_string(reason) : json_null()));
 }
 
 int

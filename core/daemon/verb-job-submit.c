@@ -20,8 +20,8 @@ submit_fail(char **cause, const char *msg)
 }
 
 static int
-submit_strv(json_t *a, size_t max, size_t *bytes, const char ***out,
-    size_t *n, char **cause)
+submit_strv(json_t *a, size_t max, size_t *bytes, const char ***out, size_t *n,
+    char **cause)
 {
 	size_t i;
 	json_t *s;
@@ -30,8 +30,7 @@ submit_strv(json_t *a, size_t max, size_t *bytes, const char ***out,
 	if (*n > max)
 		return submit_fail(cause, "too many arguments");
 	*out = xcalloc(*n + 1, sizeof(char *));
-	json_array_foreach(a, i, s)
-	{
+	json_array_foreach(a, i, s) {
 		if (!json_is_string(s))
 			return submit_fail(cause, "\"argv\" must hold strings");
 		*bytes += json_string_length(s) + 1;
@@ -49,8 +48,9 @@ submit_argv(struct job *j, json_t *p, size_t *bytes, char **cause)
 	int rc;
 
 	if (!json_is_array(a) || json_array_size(a) == 0)
-		return submit_fail(cause, "\"argv\" must be a non-empty array "
-					  "of strings");
+		return submit_fail(cause,
+		    "\"argv\" must be a non-empty array "
+		    "of strings");
 	rc = submit_strv(a, JOB_MAX_ARGS, bytes, &v, &n, cause);
 	if (rc == 0 && v[0][0] == '\0')
 		rc = submit_fail(cause, "argv[0] must not be empty");
@@ -84,11 +84,11 @@ submit_env(struct job *j, json_t *p, size_t *bytes, char **cause)
 	if (e == NULL)
 		return 0;
 	if (!json_is_object(e) || json_object_size(e) > JOB_MAX_ENV)
-		return submit_fail(cause, "\"env\" must be an object of at "
-					  "most 4096 strings");
+		return submit_fail(cause,
+		    "\"env\" must be an object of at "
+		    "most 4096 strings");
 	v = xcalloc(json_object_size(e) + 1, sizeof(char *));
-	json_object_foreach(e, k, val)
-	{
+	json_object_foreach(e, k, val) {
 		if (!json_is_string(val) || !submit_env_name_ok(k))
 			break;
 		v[n] = xasprintf("%s=%s", k, json_string_value(val));
@@ -100,8 +100,9 @@ submit_env(struct job *j, json_t *p, size_t *bytes, char **cause)
 		free(v[i]);
 	free(v);
 	if (n != json_object_size(e))
-		return submit_fail(cause, "\"env\" names must look like "
-					  "NAME_1 and values be strings");
+		return submit_fail(cause,
+		    "\"env\" names must look like "
+		    "NAME_1 and values be strings");
 	return 0;
 }
 
@@ -123,7 +124,7 @@ submit_milli(json_t *p, const char *name, int64_t max, int32_t *out,
 	m = round(x * 1000.0);
 	if (!(x >= 0) || m > (double)max || fabs(m - x * 1000.0) > 1e-6) {
 		*cause = xasprintf("\"%s\" must be between 0 and %lld, to "
-				   "1/1000",
+		                   "1/1000",
 		    name, (long long)(max / 1000));
 		return GQ_EINVAL;
 	}
@@ -138,21 +139,24 @@ submit_req(struct job *j, json_t *p, char **cause)
 	int rc;
 
 	if ((rc = submit_milli(p, "gpus", (int64_t)MODEL_MAX_JOB_GPUS * 1000,
-		 &r->gpus_milli, cause)) != 0 ||
-	    (rc = submit_milli(p, "cpus", 1000000, &r->cpus_milli, cause)) != 0 ||
+	         &r->gpus_milli, cause)) != 0 ||
+	    (rc = submit_milli(p, "cpus", 1000000, &r->cpus_milli, cause)) !=
+	        0 ||
 	    (rc = params_int(p, "gpu_mem_mb", 1, UNITS_MAX_MEM_MB, 0,
-		 &r->gpu_mem_mb, cause)) != 0 ||
+	         &r->gpu_mem_mb, cause)) != 0 ||
 	    (rc = params_int(p, "mem_mb", 1, UNITS_MAX_MEM_MB, 0, &r->mem_mb,
-		 cause)) != 0 ||
+	         cause)) != 0 ||
 	    (rc = params_int(p, "time_limit_s", 0, UNITS_MAX_SECONDS, 0,
-		 &r->time_limit_s, cause)) != 0)
+	         &r->time_limit_s, cause)) != 0)
 		return rc;
 	if (r->gpus_milli > MODEL_GPU_MILLI && r->gpus_milli % 1000 != 0)
-		return submit_fail(cause, "\"gpus\" above 1 must be whole "
-					  "GPUs: ask for 2, not 1.5");
+		return submit_fail(cause,
+		    "\"gpus\" above 1 must be whole "
+		    "GPUs: ask for 2, not 1.5");
 	if (r->gpu_mem_mb > 0 && r->gpus_milli > 0)
-		return submit_fail(cause, "ask for \"gpus\" or \"gpu_mem_mb\", "
-					  "not both");
+		return submit_fail(cause,
+		    "ask for \"gpus\" or \"gpu_mem_mb\", "
+		    "not both");
 	if (json_object_get(p, "cpus") != NULL && r->cpus_milli == 0)
 		return submit_fail(cause, "\"cpus\" must be above 0");
 	model_req_defaults(r);
@@ -178,8 +182,8 @@ submit_meta(struct job *j, json_t *p, char **cause)
 	int64_t prio, grace;
 	int preempt, rc;
 
-	if ((rc = params_str(p, "name", MODEL_MAX_NAME, NULL, &name,
-		 cause)) != 0 ||
+	if ((rc = params_str(p, "name", MODEL_MAX_NAME, NULL, &name, cause)) !=
+	        0 ||
 	    (rc = params_str(p, "project", 64, "default", &project, cause)) ||
 	    (rc = params_str(p, "class", 16, "train", &cls, cause)) ||
 	    (rc = params_str(p, "workdir", 4096, NULL, &workdir, cause)) ||
@@ -187,19 +191,24 @@ submit_meta(struct job *j, json_t *p, char **cause)
 	    (rc = params_int(p, "kill_grace_s", 0, 3600, -1, &grace, cause)))
 		return rc;
 	if (!submit_name_ok(project))
-		return submit_fail(cause, "\"project\" must be 1-64 of "
-					  "A-Z a-z 0-9 _ - .");
+		return submit_fail(cause,
+		    "\"project\" must be 1-64 of "
+		    "A-Z a-z 0-9 _ - .");
 	if (model_class_parse(cls, &j->core.cls) != 0)
-		return submit_fail(cause, "\"class\" must be interactive, "
-					  "train or inference");
+		return submit_fail(cause,
+		    "\"class\" must be interactive, "
+		    "train or inference");
 	if (workdir == NULL || workdir[0] != '/')
-		return submit_fail(cause, "\"workdir\" must be an absolute "
-					  "path");
+		return submit_fail(cause,
+		    "\"workdir\" must be an absolute "
+		    "path");
 	if ((rc = params_bool(p, "preemptible", j->core.cls == JOB_CLASS_TRAIN,
-		 &preempt, cause)) != 0)
+	         &preempt, cause)) != 0)
 		return rc;
 	slash = strrchr(j->argv[0], '/');
-	j->name = xstrndup(name ? name : slash ? slash + 1 : j->argv[0],
+	j->name = xstrndup(name ? name :
+	        slash           ? slash + 1 :
+	                          j->argv[0],
 	    MODEL_MAX_NAME);
 	snprintf(j->core.project, sizeof(j->core.project), "%s", project);
 	j->workdir = xstrdup(workdir);
@@ -212,8 +221,8 @@ submit_meta(struct job *j, json_t *p, char **cause)
 static int
 submit_parse(struct verb_ctx *v, struct job *j, char **cause)
 {
-	static const char *const allowed[] = { "argv", "env", "workdir",
-		"name", "project", "gpus", "gpu_mem_mb", "cpus", "mem_mb",
+	static const char *const allowed[] = { "argv", "env", "workdir", "name",
+		"project", "gpus", "gpu_mem_mb", "cpus", "mem_mb",
 		"time_limit_s", "class", "priority", "preemptible",
 		"kill_grace_s", NULL };
 	size_t bytes = 0;

@@ -32,7 +32,7 @@ verb_server_stats(struct verb_ctx *v, json_t **result, char **cause)
 		json_object_set_new(jobs, model_state_name(s),
 		    json_integer((json_int_t)counts[s]));
 	*result = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:I,s:s,s:s,"
-			    "s:s,s:s}",
+	                    "s:s,s:s}",
 	    "version", GPUQ_VERSION, "pid", (json_int_t)getpid(), "uptime_s",
 	    (json_int_t)(v->now - v->d->start_time), "connections",
 	    (json_int_t)v->d->nconns, "requests", (json_int_t)v->d->requests,

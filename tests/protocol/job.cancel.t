@@ -2,9 +2,10 @@
 
 # A pending job (it waits behind job 1, which holds every GPU) becomes
 # CANCELLED at once.
-> {"id":1,"verb":"job.submit","params":{"argv":["/bin/sleep","30"],"workdir":"/tmp","gpus":4,"cpus":0.1,"mem_mb":100,"kill_grace_s":5}}
+> {"id":1,"verb":"job.submit","params":{"argv":["/bin/sh","-c","echo ready; exec sleep 30"],"workdir":"/tmp","gpus":4,"cpus":0.1,"mem_mb":100,"kill_grace_s":5}}
 < {"id":1,"result":{"job":{"id":1,"...":"*"}}}
-! wait-state 1 RUNNING
+# RUNNING is decided before the process starts: wait for its first words.
+! until {"verb":"job.logs","params":{"id":1}} {"data":"ready\n","...":"*"}
 > {"id":2,"verb":"job.submit","params":{"argv":["/bin/true"],"workdir":"/tmp","gpus":1,"cpus":0.1,"mem_mb":100}}
 < {"id":2,"result":{"job":{"id":2,"state":"PENDING","...":"*"}}}
 > {"id":3,"verb":"job.cancel","params":{"id":2,"key":"c2"}}
@@ -27,10 +28,7 @@
 # A job that ignores SIGTERM is killed when its grace runs out.
 > {"id":8,"verb":"job.submit","params":{"argv":["/bin/sh","-c","trap '' TERM; echo ready; sleep 30"],"workdir":"/tmp","cpus":0.1,"mem_mb":100,"kill_grace_s":1}}
 < {"id":8,"result":{"job":{"id":3,"...":"*"}}}
-! wait-state 3 RUNNING
-> {"id":9,"verb":"job.logs","params":{"id":3,"follow":true}}
-< {"id":9,"result":{"data":"*str","offset":0,"next":"*int","size":"*int","ended":false}}
-<event {"event":"job.log","seq":0,"data":{"id":3,"stream":"stdout","offset":"*int","data":"~ready"}}
+! until {"verb":"job.logs","params":{"id":3}} {"data":"ready\n","...":"*"}
 > {"id":10,"verb":"job.cancel","params":{"id":3}}
 < {"id":10,"result":{"job":{"id":3,"...":"*"},"cancelling":true}}
 ! wait-state 3 CANCELLED

@@ -65,7 +65,7 @@ runner_match_show(json_t *v, char *out, size_t n)
 		snprintf(out, n, "(nothing)");
 		return;
 	}
-	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
 	if (s == NULL) {
 		snprintf(out, n, "(unprintable)");
 		return;

@@ -44,7 +44,7 @@ runner_script_fail(struct runner *r, const char *fmt, ...)
 static void
 runner_script_print(const char *label, const json_t *v)
 {
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
 
 	fprintf(stderr, "  %-9s %s\n", label, s != NULL ? s : "?");
 	free(s);
@@ -406,72 +406,109 @@ runner_script_raw(struct runner *r, const char *arg)
 	return rc;
 }
 
-/* The state of a job as job.show tells it on c, or NULL (new string). */
-static char *
-runner_script_state(struct runner *r, struct runner_conn *c, long long id)
+/* Sends req (with the next id of the runner's own) and takes the reply. */
+static int
+runner_script_ask(struct runner *r, struct runner_conn *c, json_t *req,
+    json_t **reply)
 {
-	char line[128];
-	json_t *msg = NULL, *st;
-	char *s = NULL;
+	char *line;
+	int rc;
 
-	snprintf(line, sizeof(line),
-	    "{\"id\":%lld,\"verb\":\"job.show\",\"params\":{\"id\":%lld}}\n",
-	    (long long)++r->wait_ids, id);
-	if (runner_conn_send(c, line, strlen(line)) != 0 ||
-	    runner_script_take(r, c, 0, &msg) != RUNNER_PASS)
-		return NULL;
-	st = json_object_get(json_object_get(json_object_get(msg, "result"),
-				 "job"),
-	    "state");
-	if (json_is_string(st))
-		s = xstrdup(json_string_value(st));
-	else
-		runner_script_print("job.show:", msg);
-	json_decref(msg);
-	return s;
+	json_object_set_new(req, "id", json_integer(++r->wait_ids));
+	line = json_dumps(req, JSON_COMPACT);
+	rc = runner_conn_send(c, line, strlen(line)) == 0 &&
+		runner_conn_send(c, "\n", 1) == 0
+	    ? runner_script_take(r, c, 0, reply)
+	    : runner_script_fail(r, "the daemon closed the connection");
+	free(line);
+	return rc;
 }
 
+/* Asks until the reply's result matches pat, for up to 10 s. */
 static int
-runner_script_poll_state(struct runner *r, struct runner_conn *c,
-    long long id, const char *want)
+runner_script_poll(struct runner *r, struct runner_conn *c, json_t *req,
+    json_t *pat)
 {
 	int64_t deadline = runner_now_ms() + RUNNER_TIMEOUT_MS;
-	char *st;
+	json_t *reply = NULL, *result;
+	char why[1024];
+	int rc;
 
-	for (;;) {
-		if ((st = runner_script_state(r, c, id)) == NULL)
-			return runner_script_fail(r, "job.show %lld failed", id);
-		if (strcmp(st, want) == 0 || runner_now_ms() > deadline)
+	while ((rc = runner_script_ask(r, c, req, &reply)) == RUNNER_PASS) {
+		result = json_object_get(reply, "result");
+		if (result == NULL) {
+			rc = runner_script_fail(r, "the request failed");
 			break;
-		free(st);
+		}
+		if (runner_match_json(pat, result, why, sizeof(why)))
+			break;
+		if (runner_now_ms() > deadline) {
+			rc = runner_script_fail(r, "still no match after %d s: "
+						   "%s",
+			    RUNNER_TIMEOUT_MS / 1000, why);
+			break;
+		}
+		json_decref(reply);
+		reply = NULL;
 		usleep(50 * 1000);
 	}
-	if (strcmp(st, want) != 0)
-		runner_script_fail(r, "job %lld is %s, not %s, after %d s", id,
-		    st, want, RUNNER_TIMEOUT_MS / 1000);
-	free(st);
-	return runner_now_ms() > deadline ? RUNNER_FAIL : RUNNER_PASS;
+	if (rc != RUNNER_PASS && reply != NULL)
+		runner_script_print("got:", reply);
+	json_decref(reply);
+	return rc;
 }
 
-/* "! wait-state ID STATE", on a connection of the runner's own. */
+/* Polls on a connection of the runner's own (steals req and pat). */
 static int
-runner_script_wait_state(struct runner *r, const char *arg)
+runner_script_until_json(struct runner *r, json_t *req, json_t *pat)
 {
 	struct runner_id self;
 	struct runner_conn c;
-	char want[32];
-	long long id;
 	int rc;
 
-	if (sscanf(arg, "%lld %31s", &id, want) != 2)
-		return runner_script_fail(r, "wait-state wants ID STATE");
 	memset(&self, 0, sizeof(self));
 	memset(&c, 0, sizeof(c));
 	c.fd = -1;
 	if ((rc = runner_script_open(r, &c, &self, 1)) == RUNNER_PASS)
-		rc = runner_script_poll_state(r, &c, id, want);
+		rc = runner_script_poll(r, &c, req, pat);
 	runner_conn_done(&c);
+	json_decref(req);
+	json_decref(pat);
 	return rc;
+}
+
+/* "! until {request} {pattern}": until the request's result matches. */
+static int
+runner_script_until(struct runner *r, const char *arg)
+{
+	json_error_t e;
+	json_t *req, *pat;
+
+	req = json_loads(arg, JSON_DISABLE_EOF_CHECK, &e);
+	if (req == NULL || !json_is_object(req)) {
+		json_decref(req);
+		return runner_script_fail(r, "until wants {request} {pattern}");
+	}
+	if ((pat = runner_script_pattern(r, arg + e.position)) == NULL) {
+		json_decref(req);
+		return RUNNER_FAIL;
+	}
+	return runner_script_until_json(r, req, pat);
+}
+
+/* "! wait-state ID STATE": until job.show says so. */
+static int
+runner_script_wait_state(struct runner *r, const char *arg)
+{
+	char want[32];
+	long long id;
+
+	if (sscanf(arg, "%lld %31s", &id, want) != 2)
+		return runner_script_fail(r, "wait-state wants ID STATE");
+	return runner_script_until_json(r,
+	    json_pack("{s:s,s:{s:I}}", "verb", "job.show", "params", "id",
+		(json_int_t)id),
+	    json_pack("{s:{s:s,s:s}}", "job", "state", want, "...", "*"));
 }
 
 /* "! eof": the daemon closes the connection (after unread events). */
@@ -549,6 +586,8 @@ runner_script_command(struct runner *r, const char *cmd)
 		return runner_script_as(r, cmd + 3);
 	if (strncmp(cmd, "wait-state ", 11) == 0)
 		return runner_script_wait_state(r, cmd + 11);
+	if (strncmp(cmd, "until ", 6) == 0)
+		return runner_script_until(r, cmd + 6);
 	if (strncmp(cmd, "sleep ", 6) == 0) {
 		if ((rc = runner_script_count(r, cmd + 6, 60000, &n)) == 0)
 			usleep((useconds_t)n * 1000);
