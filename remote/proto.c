@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/base/error.h"
+#include "core/base/utf8.h"
 #include "core/base/xmalloc.h"
 #include "remote/proto.h"
 
@@ -210,11 +211,30 @@ proto_reply_new(int64_t id, json_t *result)
 	    result != NULL ? result : json_object());
 }
 
+/* A JSON string of s, with bytes that are not UTF-8 made U+FFFD. */
+static json_t *
+proto_text_new(const char *s)
+{
+	json_t *v = json_string(s);
+	struct buf b;
+
+	if (v != NULL)
+		return v;
+	buf_init(&b, strlen(s) * 3 + 16);
+	utf8_sanitize(s, strlen(s), 1, &b);
+	v = json_string(b.data);
+	buf_done(&b);
+	return v;
+}
+
 json_t *
 proto_error_new(int64_t id, int code, const char *message)
 {
-	json_t *err = json_pack("{s:s,s:s}", "code", gq_err_name(code),
-	    "message", message != NULL ? message : gq_err_text(code));
+	json_t *err = json_object();
+
+	json_object_set_new(err, "code", json_string(gq_err_name(code)));
+	json_object_set_new(err, "message",
+	    proto_text_new(message != NULL ? message : gq_err_text(code)));
 
 	if (id < 0)
 		return json_pack("{s:n,s:o}", "id", "error", err);

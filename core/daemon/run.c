@@ -249,7 +249,7 @@ run_after_commit(struct daemon *d)
 			continue;
 		if (d->after[i].kind == AFTER_START)
 			run_start(d, j);
-		else if (j->core.state == JOB_RUNNING && j->sup_pid > 0)
+		else if (j->core.state == JOB_RUNNING && j->attempt > 0)
 			d->exec->cancel(&d->xctx, j, j->kill_grace_s);
 	}
 	d->nafter = 0;

@@ -22,11 +22,12 @@ verb_server_stats(struct verb_ctx *v, json_t **result, char **cause)
 {
 	static const char *const allowed[] = { NULL };
 	size_t counts[JOB_NSTATES];
-	json_t *jobs = json_object();
+	json_t *jobs;
 	int rc, s;
 
 	if ((rc = params_allow(v->params, allowed, cause)) != 0)
 		return rc;
+	jobs = json_object();
 	jobs_count(v->d, counts);
 	for (s = 0; s < JOB_NSTATES; s++)
 		json_object_set_new(jobs, model_state_name(s),

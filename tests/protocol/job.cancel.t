@@ -9,21 +9,21 @@
 > {"id":2,"verb":"job.submit","params":{"argv":["/bin/true"],"workdir":"/tmp","gpus":1,"cpus":0.1,"mem_mb":100}}
 < {"id":2,"result":{"job":{"id":2,"state":"PENDING","...":"*"}}}
 > {"id":3,"verb":"job.cancel","params":{"id":2,"key":"c2"}}
-< {"id":3,"result":{"job":{"id":2,"state":"CANCELLED","end_time":"*int","reason":"cancelled by root","start_time":0,"...":"*"},"cancelling":false}}
+< {"id":3,"result":{"job":{"id":2,"state":"CANCELLED","end_time":"*int","reason":"cancelled by @USER@","start_time":0,"...":"*"},"cancelling":false}}
 
 # A running job gets SIGTERM; it is CANCELLED once it has exited.
 > {"id":4,"verb":"job.cancel","params":{"id":1}}
 < {"id":4,"result":{"job":{"id":1,"state":"RUNNING","...":"*"},"cancelling":true}}
 ! wait-state 1 CANCELLED
 > {"id":5,"verb":"job.show","params":{"id":1}}
-< {"id":5,"result":{"job":{"id":1,"state":"CANCELLED","reason":"cancelled by root","end_time":"*int","history":[{"time":"*int","state":"PENDING","reason":null},{"time":"*int","state":"RUNNING","reason":null},{"time":"*int","state":"CANCELLED","reason":"cancelled by root"}],"...":"*"}}}
+< {"id":5,"result":{"job":{"id":1,"state":"CANCELLED","reason":"cancelled by @USER@","end_time":"*int","history":[{"time":"*int","state":"PENDING","reason":null},{"time":"*int","state":"RUNNING","reason":null},{"time":"*int","state":"CANCELLED","reason":"cancelled by @USER@"}],"...":"*"}}}
 
 # Cancelling a cancelled job again gives the same answer.
 > {"id":6,"verb":"job.cancel","params":{"id":1}}
 < {"id":6,"result":{"job":{"id":1,"state":"CANCELLED","...":"*"},"cancelling":false}}
 # The same key again is the first reply, not a new cancel.
 > {"id":7,"verb":"job.cancel","params":{"id":2,"key":"c2"}}
-< {"id":7,"result":{"job":{"id":2,"state":"CANCELLED","reason":"cancelled by root","...":"*"},"cancelling":false}}
+< {"id":7,"result":{"job":{"id":2,"state":"CANCELLED","reason":"cancelled by @USER@","...":"*"},"cancelling":false}}
 
 # A job that ignores SIGTERM is killed when its grace runs out.
 > {"id":8,"verb":"job.submit","params":{"argv":["/bin/sh","-c","trap '' TERM; echo ready; sleep 30"],"workdir":"/tmp","cpus":0.1,"mem_mb":100,"kill_grace_s":1}}

@@ -19,7 +19,7 @@
 
 # The listed job is the whole job object.
 > {"id":6,"verb":"job.list","params":{"state":"COMPLETED"}}
-< {"id":6,"result":{"jobs":[{"id":2,"name":"true","user":"root","project":"vision","class":"train","priority":0,"preemptible":true,"state":"COMPLETED","submit_time":"*int","start_time":"*int","end_time":"*int","request":{"gpus":0,"gpu_mem_mb":0,"cpus":0.1,"mem_mb":100,"time_limit_s":0},"alloc":{"node":"*str","cpus":0.1,"mem_mb":100,"gpus":[]},"argv":["/bin/true"],"workdir":"/tmp","exit_code":0,"exit_signal":null,"reason":null,"attempt":"*int","wait":null}],"total":1,"next":null}}
+< {"id":6,"result":{"jobs":[{"id":2,"name":"true","user":"@USER@","project":"vision","class":"train","priority":0,"preemptible":true,"state":"COMPLETED","submit_time":"*int","start_time":"*int","end_time":"*int","request":{"gpus":0,"gpu_mem_mb":0,"cpus":0.1,"mem_mb":100,"time_limit_s":0},"alloc":{"node":"*str","cpus":0.1,"mem_mb":100,"gpus":[]},"argv":["/bin/true"],"workdir":"/tmp","exit_code":0,"exit_signal":null,"reason":null,"attempt":"*int","kill_grace_s":10,"wait":null}],"total":1,"next":null}}
 
 # Filters.
 > {"id":7,"verb":"job.list","params":{"all":true}}
@@ -30,9 +30,9 @@
 < {"id":9,"result":{"jobs":[{"id":2,"...":"*"},{"id":3,"...":"*"}],"total":2,"next":null}}
 > {"id":10,"verb":"job.list","params":{"project":"vision"}}
 < {"id":10,"result":{"jobs":[{"id":3,"...":"*"}],"total":1,"next":null}}
-> {"id":11,"verb":"job.list","params":{"user":"root","all":true}}
+> {"id":11,"verb":"job.list","params":{"user":"@USER@","all":true}}
 < {"id":11,"result":{"jobs":[{"id":1,"...":"*"},{"id":2,"...":"*"},{"id":3,"...":"*"}],"total":3,"next":null}}
-> {"id":12,"verb":"job.list","params":{"user":"nobody","all":true}}
+> {"id":12,"verb":"job.list","params":{"user":"no-such-user","all":true}}
 < {"id":12,"result":{"jobs":[],"total":0,"next":null}}
 > {"id":13,"verb":"job.list","params":{"state":"FAILED"}}
 < {"id":13,"result":{"jobs":[],"total":0,"next":null}}

@@ -2,14 +2,14 @@
 
 # The smallest request: argv and workdir.  Every default shows.
 > {"id":1,"verb":"job.submit","params":{"argv":["/bin/true"],"workdir":"/tmp"}}
-< {"id":1,"result":{"job":{"id":1,"name":"true","user":"root","project":"default","class":"train","priority":0,"preemptible":true,"state":"PENDING","submit_time":"*int","start_time":0,"end_time":0,"request":{"gpus":0,"gpu_mem_mb":0,"cpus":1,"mem_mb":4096,"time_limit_s":0},"alloc":null,"argv":["/bin/true"],"workdir":"/tmp","exit_code":null,"exit_signal":null,"reason":null,"attempt":0,"wait":null}}}
+< {"id":1,"result":{"job":{"id":1,"name":"true","user":"@USER@","project":"default","class":"train","priority":0,"preemptible":true,"state":"PENDING","submit_time":"*int","start_time":0,"end_time":0,"request":{"gpus":0,"gpu_mem_mb":0,"cpus":1,"mem_mb":4096,"time_limit_s":0},"alloc":null,"argv":["/bin/true"],"workdir":"/tmp","exit_code":null,"exit_signal":null,"reason":null,"attempt":0,"kill_grace_s":10,"wait":null}}}
 ! wait-state 1 COMPLETED
 > {"id":2,"verb":"job.show","params":{"id":1}}
 < {"id":2,"result":{"job":{"id":1,"state":"COMPLETED","exit_code":0,"exit_signal":null,"reason":null,"start_time":"*int","end_time":"*int","alloc":{"node":"*str","cpus":1,"mem_mb":4096,"gpus":[]},"...":"*"}}}
 
 # Every parameter at once.
 > {"id":3,"verb":"job.submit","params":{"argv":["/bin/sh","-c","echo \"$GREETING\""],"workdir":"/","env":{"GREETING":"hi there","_X1":""},"name":"greet","project":"vision.v2","gpus":0.5,"cpus":0.25,"mem_mb":100,"time_limit_s":60,"class":"inference","priority":-1000,"preemptible":true,"kill_grace_s":3,"key":"submit-3"}}
-< {"id":3,"result":{"job":{"id":2,"name":"greet","user":"root","project":"vision.v2","class":"inference","priority":-1000,"preemptible":true,"state":"PENDING","submit_time":"*int","start_time":0,"end_time":0,"request":{"gpus":0.5,"gpu_mem_mb":0,"cpus":0.25,"mem_mb":100,"time_limit_s":60},"alloc":null,"argv":["/bin/sh","-c","echo \"$GREETING\""],"workdir":"/","exit_code":null,"exit_signal":null,"reason":null,"attempt":0,"wait":null}}}
+< {"id":3,"result":{"job":{"id":2,"name":"greet","user":"@USER@","project":"vision.v2","class":"inference","priority":-1000,"preemptible":true,"state":"PENDING","submit_time":"*int","start_time":0,"end_time":0,"request":{"gpus":0.5,"gpu_mem_mb":0,"cpus":0.25,"mem_mb":100,"time_limit_s":60},"alloc":null,"argv":["/bin/sh","-c","echo \"$GREETING\""],"workdir":"/","exit_code":null,"exit_signal":null,"reason":null,"attempt":0,"kill_grace_s":3,"wait":null}}}
 ! wait-state 2 COMPLETED
 > {"id":4,"verb":"job.show","params":{"id":2}}
 < {"id":4,"result":{"job":{"id":2,"env":{"GREETING":"hi there","_X1":""},"alloc":{"node":"*str","cpus":0.25,"mem_mb":100,"gpus":[{"index":"*int","uuid":"~^GPU-","share":0.5,"mem_mb":"*int"}]},"...":"*"}}}

@@ -30,8 +30,7 @@ struct runner_mctx {
 	size_t n;
 };
 
-static int runner_match_value(json_t *pat, json_t *act,
-    struct runner_mctx *m);
+static int runner_match_value(json_t *pat, json_t *act, struct runner_mctx *m);
 
 static void
 runner_match_push(struct runner_mctx *m, const char *fmt, ...)
@@ -65,7 +64,8 @@ runner_match_show(json_t *v, char *out, size_t n)
 		snprintf(out, n, "(nothing)");
 		return;
 	}
-	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+	s = json_dumps(v,
+	    JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
 	if (s == NULL) {
 		snprintf(out, n, "(unprintable)");
 		return;
@@ -77,8 +77,8 @@ runner_match_show(json_t *v, char *out, size_t n)
 }
 
 static int
-runner_match_fail(struct runner_mctx *m, json_t *pat,
-    json_t *act, const char *what)
+runner_match_fail(struct runner_mctx *m, json_t *pat, json_t *act,
+    const char *what)
 {
 	char p[RUNNER_MATCH_SHOW + 8], a[RUNNER_MATCH_SHOW + 8];
 
@@ -111,8 +111,8 @@ runner_match_regex(const char *re, json_t *pat, json_t *act,
 static int
 runner_match_type(const char *s, json_t *act)
 {
-	static const char *const types[] = { "*int", "*num", "*str",
-		"*bool", "*obj", "*arr" };
+	static const char *const types[] = { "*int", "*num", "*str", "*bool",
+		"*obj", "*arr" };
 	size_t i;
 
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -136,8 +136,7 @@ runner_match_type(const char *s, json_t *act)
 }
 
 static int
-runner_match_string(json_t *pat, json_t *act,
-    struct runner_mctx *m)
+runner_match_string(json_t *pat, json_t *act, struct runner_mctx *m)
 {
 	const char *s = json_string_value(pat);
 	int rc;
@@ -158,8 +157,7 @@ runner_match_string(json_t *pat, json_t *act,
 }
 
 static int
-runner_match_object(json_t *pat, json_t *act,
-    struct runner_mctx *m)
+runner_match_object(json_t *pat, json_t *act, struct runner_mctx *m)
 {
 	json_t *more = json_object_get(pat, "...");
 	size_t len = m->len;
@@ -168,8 +166,7 @@ runner_match_object(json_t *pat, json_t *act,
 
 	if (!json_is_object(act))
 		return runner_match_fail(m, pat, act, "not an object");
-	json_object_foreach(pat, k, pv)
-	{
+	json_object_foreach(pat, k, pv) {
 		if (strcmp(k, "...") == 0)
 			continue;
 		runner_match_push(m, ".%s", k);
@@ -183,8 +180,7 @@ runner_match_object(json_t *pat, json_t *act,
 	if (more != NULL && json_is_string(more) &&
 	    strcmp(json_string_value(more), "*") == 0)
 		return 1;
-	json_object_foreach(act, k, av)
-	{
+	json_object_foreach(act, k, av) {
 		if (json_object_get(pat, k) == NULL) {
 			runner_match_push(m, ".%s", k);
 			return runner_match_fail(m, NULL, av,
@@ -195,13 +191,12 @@ runner_match_object(json_t *pat, json_t *act,
 }
 
 static int
-runner_match_array(json_t *pat, json_t *act,
-    struct runner_mctx *m)
+runner_match_array(json_t *pat, json_t *act, struct runner_mctx *m)
 {
 	size_t n = json_array_size(pat), i, len = m->len;
 	json_t *last = n ? json_array_get(pat, n - 1) : NULL;
-	int open = json_is_string(last) &&
-	    strcmp(json_string_value(last), "...") == 0;
+	int open =
+	    json_is_string(last) && strcmp(json_string_value(last), "...") == 0;
 	char what[64];
 
 	if (!json_is_array(act))
@@ -215,7 +210,7 @@ runner_match_array(json_t *pat, json_t *act,
 	for (i = 0; i < n; i++) {
 		runner_match_push(m, "[%zu]", i);
 		if (!runner_match_value(json_array_get(pat, i),
-			json_array_get(act, i), m))
+		        json_array_get(act, i), m))
 			return 0;
 		runner_match_pop(m, len);
 	}
@@ -223,8 +218,7 @@ runner_match_array(json_t *pat, json_t *act,
 }
 
 static int
-runner_match_value(json_t *pat, json_t *act,
-    struct runner_mctx *m)
+runner_match_value(json_t *pat, json_t *act, struct runner_mctx *m)
 {
 	if (json_is_string(pat))
 		return runner_match_string(pat, act, m);
@@ -236,7 +230,7 @@ runner_match_value(json_t *pat, json_t *act,
 		if (!json_is_number(act) ||
 		    json_number_value(pat) != json_number_value(act) ||
 		    (json_is_integer(pat) && json_is_integer(act) &&
-			json_integer_value(pat) != json_integer_value(act)))
+		        json_integer_value(pat) != json_integer_value(act)))
 			return runner_match_fail(m, pat, act, "different");
 		return 1;
 	}

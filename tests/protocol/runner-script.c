@@ -10,19 +10,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/base/buf.h"
 #include "core/base/xmalloc.h"
 #include "tests/protocol/runner.h"
 
 /* The request id of the runner's own requests at the end of a connection. */
-#define RUNNER_SENTINEL	    INT64_C(9007199254740991)
-#define RUNNER_MAX_BIG	    (256 * 1024 * 1024)
+#define RUNNER_SENTINEL     INT64_C(9007199254740991)
+#define RUNNER_MAX_BIG      (256 * 1024 * 1024)
 #define RUNNER_MAX_REPEAT   100000
 #define RUNNER_KEEP_SKIPPED 5
-#define RUNNER_HELLO                                                        \
-	"{\"hello\":{\"proto\":1,\"version\":\"0.1.0\",\"software\":"      \
+#define RUNNER_HELLO                                                           \
+	"{\"hello\":{\"proto\":1,\"version\":\"0.1.0\",\"software\":"          \
 	"\"gpuq-proto-runner\",\"verbs\":[]}}\n"
-#define RUNNER_GREETING                                                     \
-	"{\"hello\":{\"proto\":1,\"software\":\"gpuqd\",\"version\":"      \
+#define RUNNER_GREETING                                                        \
+	"{\"hello\":{\"proto\":1,\"software\":\"gpuqd\",\"version\":"          \
 	"\"*str\",\"verbs\":[\"hello\",\"...\"],\"...\":\"*\"}}"
 
 static int __attribute__((format(printf, 2, 3)))
@@ -44,7 +45,8 @@ runner_script_fail(struct runner *r, const char *fmt, ...)
 static void
 runner_script_print(const char *label, const json_t *v)
 {
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+	char *s = json_dumps(v,
+	    JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
 
 	fprintf(stderr, "  %-9s %s\n", label, s != NULL ? s : "?");
 	free(s);
@@ -71,8 +73,7 @@ runner_script_next(json_t *inbox, int any)
 	size_t i;
 	json_t *m;
 
-	json_array_foreach(inbox, i, m)
-	{
+	json_array_foreach(inbox, i, m) {
 		if (any || !runner_match_is_event(m))
 			return (ssize_t)i;
 	}
@@ -90,12 +91,12 @@ runner_script_take(struct runner *r, struct runner_conn *c, int any,
 
 	while ((i = runner_script_next(c->inbox, any)) < 0) {
 		if ((rc = runner_conn_fill(c, deadline)) == 0)
-			return runner_script_fail(r, "nothing arrived within "
-						     "%d s",
+			return runner_script_fail(r,
+			    "nothing arrived within %d s",
 			    RUNNER_TIMEOUT_MS / 1000);
 		if (rc < 0)
-			return runner_script_fail(r, "the daemon closed the "
-						     "connection");
+			return runner_script_fail(r,
+			    "the daemon closed the connection");
 	}
 	*msg = json_incref(json_array_get(c->inbox, (size_t)i));
 	json_array_remove(c->inbox, (size_t)i);
@@ -163,8 +164,7 @@ runner_script_scan(struct runner_conn *c, json_t *pat, json_t *skipped)
 }
 
 static int
-runner_script_no_event(struct runner *r, json_t *pat, json_t *skipped,
-    int rc)
+runner_script_no_event(struct runner *r, json_t *pat, json_t *skipped, int rc)
 {
 	size_t i;
 	json_t *m;
@@ -172,8 +172,7 @@ runner_script_no_event(struct runner *r, json_t *pat, json_t *skipped,
 	runner_script_fail(r, "%s before a matching event",
 	    rc == 0 ? "timed out" : "the daemon closed the connection");
 	runner_script_print("expected:", pat);
-	json_array_foreach(skipped, i, m)
-	{
+	json_array_foreach(skipped, i, m) {
 		runner_script_print("skipped:", m);
 	}
 	return RUNNER_FAIL;
@@ -194,8 +193,7 @@ runner_script_event(struct runner *r, const char *text)
 		if ((rc = runner_conn_fill(&r->conn, deadline)) <= 0)
 			break;
 	}
-	rc = rc > 0 ? RUNNER_PASS
-		    : runner_script_no_event(r, pat, skipped, rc);
+	rc = rc > 0 ? RUNNER_PASS : runner_script_no_event(r, pat, skipped, rc);
 	json_decref(pat);
 	json_decref(skipped);
 	return rc;
@@ -242,8 +240,8 @@ runner_script_roundtrip(struct runner *r)
 	snprintf(line, sizeof(line), "{\"id\":%lld,\"verb\":\"hello\"}\n",
 	    (long long)RUNNER_SENTINEL);
 	if (runner_conn_send(&r->conn, line, strlen(line)) != 0)
-		return runner_script_fail(r, "the daemon closed the "
-					     "connection");
+		return runner_script_fail(r,
+		    "the daemon closed the connection");
 	if ((rc = runner_script_take(r, &r->conn, 0, &msg)) != RUNNER_PASS)
 		return rc;
 	if (json_integer_value(json_object_get(msg, "id")) != RUNNER_SENTINEL) {
@@ -286,8 +284,7 @@ runner_script_no_events(struct runner *r)
 
 	if ((rc = runner_script_roundtrip(r)) != RUNNER_PASS)
 		return rc;
-	json_array_foreach(r->conn.inbox, i, m)
-	{
+	json_array_foreach(r->conn.inbox, i, m) {
 		if (runner_match_is_event(m)) {
 			runner_script_fail(r, "an event came");
 			runner_script_print("got:", m);
@@ -417,9 +414,9 @@ runner_script_ask(struct runner *r, struct runner_conn *c, json_t *req,
 	json_object_set_new(req, "id", json_integer(++r->wait_ids));
 	line = json_dumps(req, JSON_COMPACT);
 	rc = runner_conn_send(c, line, strlen(line)) == 0 &&
-		runner_conn_send(c, "\n", 1) == 0
-	    ? runner_script_take(r, c, 0, reply)
-	    : runner_script_fail(r, "the daemon closed the connection");
+	        runner_conn_send(c, "\n", 1) == 0 ?
+	    runner_script_take(r, c, 0, reply) :
+	    runner_script_fail(r, "the daemon closed the connection");
 	free(line);
 	return rc;
 }
@@ -443,8 +440,8 @@ runner_script_poll(struct runner *r, struct runner_conn *c, json_t *req,
 		if (runner_match_json(pat, result, why, sizeof(why)))
 			break;
 		if (runner_now_ms() > deadline) {
-			rc = runner_script_fail(r, "still no match after %d s: "
-						   "%s",
+			rc = runner_script_fail(r,
+			    "still no match after %d s: %s",
 			    RUNNER_TIMEOUT_MS / 1000, why);
 			break;
 		}
@@ -507,7 +504,7 @@ runner_script_wait_state(struct runner *r, const char *arg)
 		return runner_script_fail(r, "wait-state wants ID STATE");
 	return runner_script_until_json(r,
 	    json_pack("{s:s,s:{s:I}}", "verb", "job.show", "params", "id",
-		(json_int_t)id),
+	        (json_int_t)id),
 	    json_pack("{s:{s:s,s:s}}", "job", "state", want, "...", "*"));
 }
 
@@ -529,8 +526,8 @@ runner_script_eof(struct runner *r)
 		return RUNNER_FAIL;
 	}
 	if (rc == 0)
-		return runner_script_fail(r, "the daemon did not close the "
-					     "connection within %d s",
+		return runner_script_fail(r,
+		    "the daemon did not close the connection within %d s",
 		    RUNNER_TIMEOUT_MS / 1000);
 	r->expect_eof = 1;
 	return RUNNER_PASS;
@@ -562,8 +559,7 @@ runner_script_count(struct runner *r, const char *arg, long max, long *out)
 
 	errno = 0;
 	*out = strtol(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || *out < 0 ||
-	    *out > max)
+	if (errno != 0 || end == arg || *end != '\0' || *out < 0 || *out > max)
 		return runner_script_fail(r, "bad number \"%s\"", arg);
 	return RUNNER_PASS;
 }
@@ -595,7 +591,7 @@ runner_script_command(struct runner *r, const char *cmd)
 	}
 	if (strncmp(cmd, "repeat ", 7) == 0) {
 		if ((rc = runner_script_count(r, cmd + 7, RUNNER_MAX_REPEAT,
-			 &n)) == 0)
+		         &n)) == 0)
 			r->repeat = (int)n;
 		return rc;
 	}
@@ -653,10 +649,40 @@ runner_script_needs_root(FILE *fp)
 	return needs;
 }
 
+/*
+ * The line with @USER@, @UID@, @ADMIN@ (true for root) and @DIR@ (the
+ * temporary directory) replaced (new string).
+ */
+static char *
+runner_script_expand(struct runner *r, const char *line)
+{
+	const char *vars[][2] = { { "@USER@", r->user }, { "@UID@", r->uid },
+		{ "@ADMIN@", geteuid() == 0 ? "true" : "false" },
+		{ "@DIR@", r->dir } };
+	struct buf b;
+	size_t i, n;
+
+	buf_init(&b, RUNNER_MAX_LINE);
+	while (*line != '\0') {
+		for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+			if (strncmp(line, vars[i][0], strlen(vars[i][0])) == 0)
+				break;
+		if (i < sizeof(vars) / sizeof(vars[0])) {
+			buf_addstr(&b, vars[i][1]);
+			line += strlen(vars[i][0]);
+			continue;
+		}
+		n = strcspn(line + 1, "@") + 1;
+		buf_add(&b, line, n);
+		line += n;
+	}
+	return buf_take(&b);
+}
+
 int
 runner_script_run(struct runner *r, FILE *fp)
 {
-	char *line = NULL;
+	char *line = NULL, *text;
 	const char *d;
 	size_t cap = 0;
 	int rc, times, k;
@@ -668,8 +694,10 @@ runner_script_run(struct runner *r, FILE *fp)
 			continue;
 		times = r->repeat > 0 ? r->repeat : 1;
 		r->repeat = 0;
+		text = runner_script_expand(r, d);
 		for (k = 0; k < times && rc == RUNNER_PASS; k++)
-			rc = runner_script_directive(r, d);
+			rc = runner_script_directive(r, text);
+		free(text);
 	}
 	free(line);
 	if (rc == RUNNER_PASS) {

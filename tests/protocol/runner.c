@@ -6,10 +6,12 @@
  * Exit status: 0 passed, 1 failed (the mismatch and the daemon's log go to
  * stderr), 77 skipped (the transcript needs root), 2 bad usage.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <glob.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +25,7 @@
 #include "tests/protocol/runner.h"
 
 #define RUNNER_FAKE_GPUS "4:H100-80GB"
-#define RUNNER_STOP_MS	 5000
+#define RUNNER_STOP_MS   5000
 
 int64_t
 runner_now_ms(void)
@@ -68,6 +70,8 @@ runner_exec_daemon(struct runner *r)
 	if ((fd = open("/dev/null", O_RDONLY)) >= 0)
 		dup2(fd, STDIN_FILENO);
 	signal(SIGPIPE, SIG_DFL);
+	/* In a sanitizer build, undefined behaviour fails the test too. */
+	setenv("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1", 0);
 	execl(r->gpuqd, "gpuqd", "-d", "-S", r->sock, "--state-dir", r->state,
 	    "--fake-gpus", RUNNER_FAKE_GPUS, (char *)NULL);
 	fprintf(stderr, "runner: exec %s: %s\n", r->gpuqd, strerror(errno));
@@ -89,8 +93,8 @@ runner_start(struct runner *r)
 		runner_exec_daemon(r);
 	while (runner_now_ms() < deadline) {
 		if (waitpid(r->daemon, &status, WNOHANG) == r->daemon) {
-			fprintf(stderr, "runner: gpuqd exited at start "
-					"(status 0x%x)\n",
+			fprintf(stderr,
+			    "runner: gpuqd exited at start (status 0x%x)\n",
 			    status);
 			r->daemon = 0;
 			return -1;
@@ -130,8 +134,8 @@ runner_stop(struct runner *r)
 	if (r->daemon <= 0)
 		return RUNNER_FAIL;
 	if (runner_reap(r, 0, &status)) {
-		fprintf(stderr, "runner: gpuqd died during the test "
-				"(status 0x%x)\n",
+		fprintf(stderr,
+		    "runner: gpuqd died during the test (status 0x%x)\n",
 		    status);
 		return RUNNER_FAIL;
 	}
@@ -151,55 +155,119 @@ runner_stop(struct runner *r)
 	return rc;
 }
 
-/* Field 22 of /proc/PID/stat: when the process started. */
-static unsigned long long
-runner_proc_start(long pid)
+/* A job's supervisor, as its claim file names it. */
+struct runner_sup {
+	long pid;
+	unsigned long long start;
+};
+
+/*
+ * Fields 4 (parent), 5 (process group) and 22 (start time) of
+ * /proc/PID/stat.  0, or -1 when there is no such process.
+ */
+static int
+runner_proc(long pid, long *ppid, long *pgrp, unsigned long long *start)
 {
-	char path[64], line[1024], *p;
-	unsigned long long start = 0;
+	char path[64], line[1024], *p, state = 'Z';
 	FILE *fp;
 	int i;
 
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
 	if ((fp = fopen(path, "r")) == NULL)
-		return 0;
+		return -1;
+	/* Past the command name, which may hold spaces and parentheses. */
 	p = fgets(line, sizeof(line), fp) != NULL ? strrchr(line, ')') : NULL;
-	/* Past the command name, which may hold spaces: 20 fields on. */
+	fclose(fp);
+	if (p == NULL || sscanf(p, ") %c %ld %ld", &state, ppid, pgrp) != 3)
+		return -1;
 	for (i = 2; i < 22 && p != NULL; i++)
 		p = strchr(p + 1, ' ');
-	if (p != NULL)
-		start = strtoull(p + 1, NULL, 10);
-	fclose(fp);
-	return start;
+	if (p == NULL || state == 'Z' || state == 'X')
+		return -1;
+	*start = strtoull(p + 1, NULL, 10);
+	return 0;
 }
 
-/*
- * Jobs outlive the daemon under their supervisors: SIGTERM each
- * supervisor still alive (its claim file names its pid and start time),
- * which passes it on to the job's process group.
- */
-static void
-runner_stop_jobs(struct runner *r)
+static int
+runner_sup_alive(const struct runner_sup *s)
 {
 	unsigned long long start;
+	long ppid, pgrp;
+
+	return runner_proc(s->pid, &ppid, &pgrp, &start) == 0 &&
+	    start == s->start;
+}
+
+/* The supervisors still alive, from the claim files of every job. */
+static size_t
+runner_sups(struct runner *r, struct runner_sup *out, size_t max)
+{
 	char pattern[256];
+	size_t i, n = 0;
 	glob_t g;
-	size_t i;
-	long pid;
 	FILE *fp;
 
 	snprintf(pattern, sizeof(pattern), "%s/jobs/*/claim-*", r->state);
 	if (glob(pattern, 0, NULL, &g) != 0)
-		return;
-	for (i = 0; i < g.gl_pathc; i++) {
+		return 0;
+	for (i = 0; i < g.gl_pathc && n < max; i++) {
 		if ((fp = fopen(g.gl_pathv[i], "r")) == NULL)
 			continue;
-		if (fscanf(fp, "%ld %llu", &pid, &start) == 2 && pid > 1 &&
-		    runner_proc_start(pid) == start)
-			kill((pid_t)pid, SIGTERM);
+		if (fscanf(fp, "%ld %llu", &out[n].pid, &out[n].start) == 2 &&
+		    out[n].pid > 1 && runner_sup_alive(&out[n]))
+			n++;
 		fclose(fp);
 	}
 	globfree(&g);
+	return n;
+}
+
+/* SIGKILL to the process groups of a supervisor's children, and to it. */
+static void
+runner_sup_kill(const struct runner_sup *s)
+{
+	unsigned long long start;
+	long pid, ppid, pgrp;
+	struct dirent *e;
+	DIR *dir;
+
+	if ((dir = opendir("/proc")) != NULL) {
+		while ((e = readdir(dir)) != NULL) {
+			pid = strtol(e->d_name, NULL, 10);
+			if (pid > 1 &&
+			    runner_proc(pid, &ppid, &pgrp, &start) == 0 &&
+			    ppid == s->pid && pgrp > 1)
+				kill((pid_t)-pgrp, SIGKILL);
+		}
+		closedir(dir);
+	}
+	if (runner_sup_alive(s))
+		kill((pid_t)s->pid, SIGKILL);
+}
+
+/*
+ * Jobs outlive the daemon under their supervisors.  Each one still alive
+ * gets SIGTERM, which it passes on to its job; what is left after 5 s is
+ * killed, so nothing writes into the directory while it is removed.
+ */
+static void
+runner_stop_jobs(struct runner *r)
+{
+	int64_t deadline = runner_now_ms() + RUNNER_STOP_MS;
+	struct runner_sup sups[256];
+	size_t n, i, alive;
+
+	n = runner_sups(r, sups, sizeof(sups) / sizeof(sups[0]));
+	for (i = 0; i < n; i++)
+		kill((pid_t)sups[i].pid, SIGTERM);
+	do {
+		for (i = 0, alive = 0; i < n; i++)
+			alive += (size_t)runner_sup_alive(&sups[i]);
+		if (alive > 0)
+			usleep(20 * 1000);
+	} while (alive > 0 && runner_now_ms() < deadline);
+	for (i = 0; i < n && alive > 0; i++)
+		runner_sup_kill(&sups[i]);
 }
 
 static int
@@ -246,6 +314,18 @@ runner_main(struct runner *r, FILE *fp)
 	return rc;
 }
 
+static void
+runner_whoami(struct runner *r)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	snprintf(r->uid, sizeof(r->uid), "%u", (unsigned)geteuid());
+	if (pw != NULL)
+		snprintf(r->user, sizeof(r->user), "%s", pw->pw_name);
+	else
+		snprintf(r->user, sizeof(r->user), "uid%s", r->uid);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -265,6 +345,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	runner_whoami(&r);
 	if (runner_script_needs_root(fp) && geteuid() != 0) {
 		fprintf(stderr, "%s: skipped: it changes user and needs root\n",
 		    r.path);
