@@ -376,13 +376,15 @@ cli_submit_fn(struct cli *cli, int argc, char **argv)
 	s.params = json_object();
 	s.env = json_object();
 	rc = cli_submit_parse(&s, argc, argv);
-	if (rc < 0)
-		rc = cli_submit_workdir(&s);
+	if (rc >= 0)
+		goto out; /* help, or bad usage */
+	rc = cli_submit_workdir(&s);
 	if (rc == 0) {
 		cli_submit_argv(&s, argc - optind, argv + optind);
 		cli_submit_env(&s);
 		rc = cli_submit_send(cli, &s);
 	}
+out:
 	json_decref(s.params);
 	json_decref(s.env);
 	return rc;

@@ -14,8 +14,13 @@
 #include "remote/sockpath.h"
 #include "tui/cli.h"
 #include "tui/fmt.h"
+#include "tui/tui.h"
 
 static int cli_help_fn(struct cli *, int, char **);
+
+/* The workbench's options, given before any command. */
+static struct tui_opts cli_tui;
+static int cli_keys;
 
 static const struct cli_cmd cli_cmd_help = {
 	.name = "help",
@@ -55,11 +60,12 @@ cli_print_help(FILE *f)
 	size_t i;
 
 	fprintf(f,
-	    "usage: gpuq [-S socket] [-H host] [command [options]]\n"
+	    "usage: gpuq [-S socket] [-H host] [workbench options] "
+	    "[command [options]]\n"
 	    "\n"
-	    "gpuq with no command runs `gpuq watch` for now; the "
-	    "full-screen workbench\n"
-	    "(the TUI) is coming.\n\ncommands:\n");
+	    "gpuq with no command opens the workbench (the full-screen "
+	    "TUI) when its\n"
+	    "output is a terminal, else runs `gpuq watch`.\n\ncommands:\n");
 	for (i = 0; i < CLI_NCMDS; i++)
 		fprintf(f, "  %-8s %s\n", cli_cmds[i]->name,
 		    cli_cmds[i]->summary);
@@ -73,6 +79,15 @@ cli_print_help(FILE *f)
 	    "`gpuqd bridge` there)\n"
 	    "  -h, --help  show this help\n"
 	    "  -V, --version\n"
+	    "\n"
+	    "workbench options:\n"
+	    "  --readonly      keys that change the cluster are off\n"
+	    "  --theme NAME    default, light, monochrome, okabe-ito, or "
+	    "your own\n"
+	    "  --no-color      no colour at all (also: NO_COLOR=1)\n"
+	    "  --mouse         mouse: wheel scrolls, click selects\n"
+	    "  --config FILE   instead of ~/.config/gpuq/gpuq.conf\n"
+	    "  --keys          print the key map and exit\n"
 	    "\n"
 	    "Run `gpuq help COMMAND` for a command's options.\n",
 	    SOCKPATH_SYSTEM);
@@ -125,11 +140,22 @@ static int
 cli_connect_ssh(struct cli *cli, char **cause)
 {
 	char a0[] = "ssh", a1[] = "-T", a2[] = "-o", a3[] = "BatchMode=yes";
-	char a5[] = "gpuqd", a6[] = "bridge", *host = xstrdup(cli->host);
-	char *argv[] = { a0, a1, a2, a3, host, a5, a6, NULL };
+	char a5[] = "gpuqd", a6[] = "bridge", a7[] = "-S";
+	char *host = xstrdup(cli->host), *sock = NULL;
+	struct buf q;
+	char *argv[] = { a0, a1, a2, a3, host, a5, a6, NULL, NULL, NULL };
 	char *why = NULL;
 	int rc;
 
+	/* -S names the socket on the far side; ssh passes words to a shell
+	 * there, so the path is quoted. */
+	if (cli->sock != NULL) {
+		buf_init(&q, 8192);
+		fmt_shell_quote(&q, cli->sock);
+		sock = buf_take(&q);
+		argv[7] = a7;
+		argv[8] = sock;
+	}
 	rc = client_open_cmd(argv, &cli->client, &why);
 	if (rc != 0) {
 		*cause = xasprintf("cannot reach gpuqd on %s over ssh: %s "
@@ -138,6 +164,7 @@ cli_connect_ssh(struct cli *cli, char **cause)
 		free(why);
 	}
 	free(host);
+	free(sock);
 	return rc;
 }
 
@@ -300,17 +327,55 @@ cli_bad_opt(const struct cli_cmd *cmd, char **argv, int ch)
 	return cli_bad_usage(cmd, "unknown option %s", name);
 }
 
+static const struct option cli_global_longs[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "readonly", no_argument, NULL, 'r' },
+	{ "theme", required_argument, NULL, 't' },
+	{ "no-color", no_argument, NULL, 'n' },
+	{ "mouse", no_argument, NULL, 'm' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "keys", no_argument, NULL, 'k' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The workbench's long options; returns 0 when ch was one. */
+static int
+cli_tui_opt(int ch)
+{
+	switch (ch) {
+	case 'r':
+		cli_tui.readonly = 1;
+		return 0;
+	case 't':
+		cli_tui.theme = optarg;
+		return 0;
+	case 'n':
+		cli_tui.no_color = 1;
+		return 0;
+	case 'm':
+		cli_tui.mouse = 1;
+		return 0;
+	case 'c':
+		cli_tui.conf = optarg;
+		return 0;
+	case 'k':
+		cli_keys = 1;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 /* Parses the options before the command; returns -1 to go on. */
 static int
 cli_global_opts(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL,
-		                                  'h' },
-		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	char name[64];
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+:S:H:hV", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:S:H:hV", cli_global_longs,
+		    NULL)) != -1) {
 		switch (ch) {
 		case 'S':
 			free(cli->sock);
@@ -326,6 +391,8 @@ cli_global_opts(struct cli *cli, int argc, char **argv)
 			printf("gpuq %s\n", GPUQ_VERSION);
 			return CLI_EXIT_OK;
 		default:
+			if (cli_tui_opt(ch) == 0)
+				break;
 			cli_opt_name(argv, name, sizeof(name));
 			fprintf(stderr, "gpuq: %s option %s\n",
 			    ch == ':' ? "a value is missing after" : "unknown",
@@ -337,14 +404,29 @@ cli_global_opts(struct cli *cli, int argc, char **argv)
 	return -1;
 }
 
+/* gpuq alone: the workbench on a terminal, else `gpuq watch`. */
+static int
+cli_workbench(struct cli *cli)
+{
+	char name[] = "watch", *watch[] = { name, NULL };
+
+	cli_tui.sock = cli->sock;
+	cli_tui.host = cli->host;
+	if (cli_keys)
+		return tui_print_keys(&cli_tui) == 0 ? CLI_EXIT_OK
+						     : CLI_EXIT_FAIL;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return cli_cmd_watch.fn(cli, 1, watch);
+	return tui_main(&cli_tui) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}
+
 static int
 cli_dispatch(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_cmd *cmd;
-	char name[] = "watch", *watch[] = { name, NULL };
 
-	if (argc == 0)
-		return cli_cmd_watch.fn(cli, 1, watch);
+	if (argc == 0 || cli_keys)
+		return cli_workbench(cli);
 	if ((cmd = cli_find(argv[0])) == NULL) {
 		fprintf(stderr, "gpuq: no command %s (try `gpuq help`)\n",
 		    argv[0]);

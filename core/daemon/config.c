@@ -26,6 +26,16 @@ config_setstr(char **dst, const char *v)
 	return 0;
 }
 
+/* An unset option prints as a comment, so -t's output reads back. */
+static void
+config_print_str(FILE *fp, const char *name, const char *v)
+{
+	if (v != NULL)
+		fprintf(fp, "%s %s\n", name, v);
+	else
+		fprintf(fp, "# %s (not set: the default applies)\n", name);
+}
+
 #define STR_OPTION(field)                                                      \
 	static int config_set_##field(struct config *cfg, const char *v,       \
 	    char *cause, size_t n)                                             \
@@ -35,8 +45,7 @@ config_setstr(char **dst, const char *v)
 	static void config_print_##field(const struct config *cfg, FILE *fp,   \
 	    const char *name)                                                  \
 	{                                                                      \
-		fprintf(fp, "%s %s\n", name,                                   \
-		    cfg->field != NULL ? cfg->field : "none");                 \
+		config_print_str(fp, name, cfg->field);                \
 	}
 
 STR_OPTION(socket)
@@ -54,7 +63,7 @@ config_set_fake_gpus(struct config *cfg, const char *v, char *cause, size_t n)
 static void
 config_print_fake_gpus(const struct config *cfg, FILE *fp, const char *name)
 {
-	fprintf(fp, "%s %s\n", name, cfg->fake_gpus ? cfg->fake_gpus : "none");
+	config_print_str(fp, name, cfg->fake_gpus);
 }
 
 static int
@@ -189,7 +198,10 @@ config_set_cpus(struct config *cfg, const char *v, char *cause, size_t n)
 static void
 config_print_cpus(const struct config *cfg, FILE *fp, const char *name)
 {
-	fprintf(fp, "%s %d\n", name, cfg->cpus_milli / 1000);
+	if (cfg->cpus_milli == 0)
+		fprintf(fp, "# %s (not set: all of this host's)\n", name);
+	else
+		fprintf(fp, "%s %g\n", name, cfg->cpus_milli / 1000.0);
 }
 
 static int
@@ -205,7 +217,94 @@ config_set_mem(struct config *cfg, const char *v, char *cause, size_t n)
 static void
 config_print_mem(const struct config *cfg, FILE *fp, const char *name)
 {
-	fprintf(fp, "%s %lldM\n", name, (long long)cfg->mem_mb);
+	if (cfg->mem_mb == 0)
+		fprintf(fp, "# %s (not set: all of this host's)\n", name);
+	else
+		fprintf(fp, "%s %lldM\n", name, (long long)cfg->mem_mb);
+}
+
+/*
+ * Scheduling lines: department, project, user and policy-param lines add
+ * up (core/project.c reads them); project prints them all back.
+ */
+static int
+config_set_projects(struct config *cfg, const char *kw, const char *v,
+    char *cause, size_t n)
+{
+	return project_parse_line(&cfg->projects, kw, v, cfg->line, cause, n) ==
+	        0 ?
+	    0 :
+	    GQ_EINVAL;
+}
+
+#define PROJECT_OPTION(field, kw)                                              \
+	static int config_set_##field(struct config *cfg, const char *v,       \
+	    char *cause, size_t n)                                             \
+	{                                                                      \
+		return config_set_projects(cfg, kw, v, cause, n);              \
+	}
+
+PROJECT_OPTION(department, "department")
+PROJECT_OPTION(project, "project")
+PROJECT_OPTION(user, "user")
+PROJECT_OPTION(policy_param, "policy-param")
+
+static void
+config_print_project(const struct config *cfg, FILE *fp, const char *name)
+{
+	struct buf b;
+
+	buf_init(&b, 64 * 1024 * 1024);
+	project_format(&cfg->projects, &b);
+	if (b.data != NULL)
+		fputs(b.data, fp);
+	buf_done(&b);
+}
+
+static void
+config_print_none(const struct config *cfg, FILE *fp, const char *name)
+{
+	/* Printed with the projects. */
+}
+
+#define config_print_department	  config_print_none
+#define config_print_user	  config_print_none
+#define config_print_policy_param config_print_none
+
+static int
+config_set_node_pool(struct config *cfg, const char *v, char *cause, size_t n)
+{
+	if (strlen(v) >= MODEL_MAX_POOL || model_labels_check(v) != 0 ||
+	    strchr(v, ',') != NULL) {
+		snprintf(cause, n, "node-pool wants a name of A-Z a-z 0-9 _ . -"
+		                   ", at most 31 bytes");
+		return GQ_EINVAL;
+	}
+	return config_setstr(&cfg->node_pool, v);
+}
+
+static int
+config_set_node_labels(struct config *cfg, const char *v, char *cause,
+    size_t n)
+{
+	if (model_labels_check(v) != 0) {
+		snprintf(cause, n, "node-labels wants names separated by "
+		                   "commas: gpu,nvlink");
+		return GQ_EINVAL;
+	}
+	return config_setstr(&cfg->node_labels, v);
+}
+
+static void
+config_print_node_pool(const struct config *cfg, FILE *fp, const char *name)
+{
+	config_print_str(fp, name, cfg->node_pool);
+}
+
+static void
+config_print_node_labels(const struct config *cfg, FILE *fp, const char *name)
+{
+	config_print_str(fp, name, cfg->node_labels);
 }
 
 #define OPT(name, restart, field, help)                                        \
@@ -221,7 +320,7 @@ static const struct option_def config_options[] = {
 	OPT("admin-group", 0, admin_group,
 	    "Unix group that may change "
 	    "any job"),
-	OPT("policy", 0, policy, "scheduling policy: fifo"),
+	OPT("policy", 0, policy, "scheduling policy: fairshare or fifo"),
 	OPT("node-name", 1, node_name, "name of this node"),
 	OPT("max-line", 1, max_line, "longest protocol line"),
 	OPT("kill-grace", 0, kill_grace, "default SIGTERM to SIGKILL delay"),
@@ -232,6 +331,16 @@ static const struct option_def config_options[] = {
 	OPT("event-history", 1, event_history, "events kept for resuming"),
 	OPT("cpus", 1, cpus, "CPUs jobs may use (default: all)"),
 	OPT("mem", 1, mem, "memory jobs may use (default: all)"),
+	OPT("node-pool", 0, node_pool, "this node's pool"),
+	OPT("node-labels", 0, node_labels, "this node's labels: a,b"),
+	OPT("department", 0, department,
+	    "NAME deserved=GPUS limit=GPUS parent=DEPT"),
+	OPT("project", 0, project,
+	    "NAME deserved=GPUS limit=GPUS weight=W department=D "
+	    "default-time=T"),
+	OPT("user", 0, user, "NAME project=P weight=W"),
+	OPT("policy-param", 0, policy_param,
+	    "half-life=T min-runtime=T reservations=N ..."),
 };
 
 #define NOPTIONS (sizeof(config_options) / sizeof(config_options[0]))
@@ -287,7 +396,8 @@ config_defaults(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->system_mode = geteuid() == 0;
 	cfg->executor = xstrdup("local");
-	cfg->policy = xstrdup("fifo");
+	cfg->policy = xstrdup("fairshare");
+	project_init(&cfg->projects);
 	cfg->max_line = 1024 * 1024;
 	cfg->kill_grace_s = 10;
 	cfg->sync_full = 1;
@@ -305,6 +415,9 @@ config_done(struct config *cfg)
 	free(cfg->admin_group);
 	free(cfg->policy);
 	free(cfg->node_name);
+	free(cfg->node_pool);
+	free(cfg->node_labels);
+	project_done(&cfg->projects);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -346,7 +459,7 @@ config_load(struct config *cfg, const char *path, char *cause, size_t n)
 		return GQ_EIO;
 	}
 	while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
-		lineno++;
+		cfg->line = ++lineno;
 		if (strchr(line, '\n') == NULL && !feof(fp)) {
 			snprintf(cause, n, "%s:%d: line too long", path,
 			    lineno);
@@ -358,5 +471,85 @@ config_load(struct config *cfg, const char *path, char *cause, size_t n)
 		}
 	}
 	fclose(fp);
+	cfg->line = 0;
+	if (rc == 0)
+		rc = config_resolve(cfg, path, cause, n);
 	return rc;
+}
+
+int
+config_resolve(struct config *cfg, const char *path, char *cause, size_t n)
+{
+	char why[256];
+	int32_t line;
+
+	if (project_resolve(&cfg->projects, why, sizeof(why), &line) == 0)
+		return 0;
+	if (line > 0 && path != NULL)
+		snprintf(cause, n, "%s:%d: %s", path, (int)line, why);
+	else
+		snprintf(cause, n, "-o: %s", why);
+	return GQ_EINVAL;
+}
+
+int
+config_set_kv(struct config *cfg, const char *kv, char *cause, size_t n)
+{
+	const char *eq = strchr(kv, '=');
+	char key[64];
+
+	if (eq == NULL || (size_t)(eq - kv) >= sizeof(key)) {
+		snprintf(cause, n, "options are NAME=VALUE, not \"%.64s\"", kv);
+		return GQ_EINVAL;
+	}
+	memcpy(key, kv, (size_t)(eq - kv));
+	key[eq - kv] = '\0';
+	return config_set(cfg, key, eq + 1, cause, n);
+}
+
+int
+config_build(struct config *cfg, const char *path, const char *const *opts,
+    size_t nopts, char *cause, size_t n)
+{
+	size_t i;
+	int rc;
+
+	config_defaults(cfg);
+	if (path != NULL && (rc = config_load(cfg, path, cause, n)) != 0)
+		return rc;
+	for (i = 0; i < nopts; i++)
+		if ((rc = config_set_kv(cfg, opts[i], cause, n)) != 0)
+			return rc;
+	return config_resolve(cfg, path, cause, n);
+}
+
+static char *
+config_line(const struct config *cfg, const struct option_def *o)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&s, &len);
+
+	o->print(cfg, fp, o->name);
+	fclose(fp);
+	return s;
+}
+
+void
+config_changed_needing_restart(const struct config *old,
+    const struct config *fresh, void (*cb)(const char *name))
+{
+	char *a, *b;
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++) {
+		if (!config_options[i].restart)
+			continue;
+		a = config_line(old, &config_options[i]);
+		b = config_line(fresh, &config_options[i]);
+		if (strcmp(a, b) != 0)
+			cb(config_options[i].name);
+		free(a);
+		free(b);
+	}
 }

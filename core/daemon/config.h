@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/project.h"
+
 #define CONFIG_MAX_LINE 4096
 
 struct config {
@@ -27,6 +29,11 @@ struct config {
 	int32_t cpus_milli; /* 0: this host's */
 	int64_t mem_mb;     /* 0: this host's */
 	int system_mode;    /* running as root: system paths */
+	/* Scheduling (docs/scheduling.md): reloadable. */
+	struct projects projects; /* departments, projects, users, params */
+	char *node_pool;	  /* this node's pool, or NULL */
+	char *node_labels;	  /* its labels "a,b", or NULL */
+	int32_t line;		  /* the file line being read, for errors */
 };
 
 /* Defaults for this process (personal or system mode by uid). */
@@ -37,6 +44,23 @@ int config_set(struct config *cfg, const char *key, const char *value,
     char *cause, size_t n);
 /* Reads a config file.  Errors name "file:line". */
 int config_load(struct config *cfg, const char *path, char *cause, size_t n);
+/* Sets one "name=value". */
+int config_set_kv(struct config *cfg, const char *kv, char *cause, size_t n);
+/*
+ * Builds a configuration: defaults, then the file at path (NULL: none),
+ * then opts ("name=value", the command line's) over it.
+ */
+int config_build(struct config *cfg, const char *path,
+    const char *const *opts, size_t nopts, char *cause, size_t n);
+/* Calls cb for each option that differs and takes effect only at start. */
+void config_changed_needing_restart(const struct config *old,
+    const struct config *fresh, void (*cb)(const char *name));
+/*
+ * Checks the projects as a whole (names known, no cycle of departments)
+ * once every line is in.  Errors name "file:line" (path NULL: "-o").
+ */
+int config_resolve(struct config *cfg, const char *path, char *cause,
+    size_t n);
 /* Writes the effective configuration, one option a line. */
 void config_print(const struct config *cfg, FILE *fp);
 /* True for options that take effect only at start (not on SIGHUP). */

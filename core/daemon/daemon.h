@@ -31,6 +31,7 @@
 #define DAEMON_MAX_PROTO_ERRORS 100
 #define DAEMON_MAX_WRITE_QUEUE  (64 * 1024 * 1024)
 #define DAEMON_MAX_FOLLOWS      64
+#define DAEMON_IDEM_KEEP_S      (7 * 24 * 3600)
 #define PROTO_MAX_ID_PARAM      ((INT64_C(1) << 53) - 1)
 
 struct daemon;
@@ -75,7 +76,7 @@ struct jobrt {
 };
 
 /* An action to carry out once the turn's transaction is committed. */
-enum after_kind { AFTER_START, AFTER_CANCEL };
+enum after_kind { AFTER_START, AFTER_CANCEL, AFTER_PREEMPT };
 
 struct after {
 	enum after_kind kind;
@@ -125,6 +126,15 @@ struct daemon {
 
 	int64_t start_time;
 	uint64_t requests, commits;
+	int64_t last_prune;
+	/*
+	 * Options from the command line as "name=value" (borrowed from
+	 * argv): they override the config file, on SIGHUP too.
+	 */
+	const char **cmdline_opts;
+	size_t ncmdline_opts;
+	/* Usage that decays (fair share): finished runs, from the store. */
+	struct usage_book usage;
 };
 
 struct evslot {
@@ -179,6 +189,7 @@ int params_str(json_t *params, const char *name, size_t maxlen, const char *def,
     const char **out, char **cause);
 int params_job(struct verb_ctx *v, struct job **out, char **cause);
 int params_may_change(struct verb_ctx *v, const struct job *j, char **cause);
+int params_may_read(struct verb_ctx *v, const struct job *j, char **cause);
 
 /* jobs.c: the job table and its state changes. */
 struct job *jobs_find(struct daemon *d, int64_t id);
@@ -220,15 +231,48 @@ void run_cancel(struct daemon *d, struct job *j, enum job_state intent,
     int64_t now, const char *reason);
 void run_unwatch(struct job *j);
 
+/* run-input.c: what the policy and the quota views read. */
+/*
+ * The policy's input built from the daemon's state, plus extra (a job
+ * tried by a dry run) when not NULL.  Free with run_input_done.
+ */
+struct run_input {
+	struct sched_input in;
+	struct cluster free_c;
+	const struct job_core **pending, **running;
+};
+void run_input_build(struct daemon *d, int64_t now, const struct job *extra,
+    struct run_input *ri);
+void run_input_done(struct run_input *ri);
+/*
+ * A ledger of who holds what, who waits and the fair-share standings now
+ * (project.list, project.show).  Free with project_ledger_done.
+ */
+void run_ledger(struct daemon *d, int64_t now, struct ledger *l);
+/* Usage: rebuilt from every job in memory; a run that just ended. */
+void run_usage_rebuild(struct daemon *d, int64_t now);
+void run_usage_add(struct daemon *d, const struct job *j, int64_t end);
+/* Applies the projects of a fresh configuration (start, SIGHUP). */
+void run_projects_apply(struct daemon *d, int64_t now);
+
 /* follow.c */
 void follow_tick(struct daemon *d);
 int follow_add(struct conn *c, int64_t job_id, int stderr_stream,
     int64_t offset);
 
-/* Reads part of a log file: for job.logs and follows.  Returns 0 or
- * GQ_EIO; data is valid UTF-8 (new). */
-int logs_read(const char *path, int64_t offset, size_t limit, char **data,
-    int64_t *next, int64_t *size);
+/*
+ * Reads part of a log file, for job.logs and follows: from offset (negative:
+ * from the end) at most limit bytes.  Returns 0 or GQ_EIO; *data is valid
+ * UTF-8 (new), *start where it begins, *next where the next read goes.
+ * Unless final (the job has ended), a character cut by the end of what was
+ * written so far is left for the next read.
+ */
+struct logs_chunk {
+	char *data;
+	int64_t start, next, size;
+};
+int logs_read(const char *path, int64_t offset, size_t limit, int final,
+    struct logs_chunk *out);
 
 /* bridge.c */
 int bridge_main(int argc, char **argv);

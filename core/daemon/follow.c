@@ -18,22 +18,21 @@
 #define FOLLOW_CHUNK (64 * 1024)
 
 int
-logs_read(const char *path, int64_t offset, size_t limit, char **data,
-    int64_t *next, int64_t *size)
+logs_read(const char *path, int64_t offset, size_t limit, int final,
+    struct logs_chunk *out)
 {
 	struct stat st;
-	struct buf out;
+	struct buf text;
 	ssize_t n = 0;
 	char *raw;
 	int fd;
 
-	*data = NULL;
+	memset(out, 0, sizeof(*out));
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 && errno != ENOENT)
 		return GQ_EIO;
 	if (fd < 0 || fstat(fd, &st) != 0)
 		st.st_size = 0;
-	*size = st.st_size;
 	if (offset < 0)
 		offset = st.st_size + offset > 0 ? st.st_size + offset : 0;
 	if (offset > st.st_size)
@@ -45,12 +44,15 @@ logs_read(const char *path, int64_t offset, size_t limit, char **data,
 		close(fd);
 	if (n < 0)
 		n = 0;
-	buf_init(&out, limit * 3 + 16);
-	*next = offset +
-	    (int64_t)utf8_sanitize(raw, (size_t)n,
-	        offset + n >= st.st_size && n < (ssize_t)limit ? 1 : 0, &out);
+	/* Only the true end of a finished log may end a character early. */
+	final = final && offset + n >= st.st_size;
+	buf_init(&text, limit * 3 + 16);
+	out->start = offset;
+	out->next = offset + (int64_t)utf8_sanitize(raw, (size_t)n, final,
+	    &text);
+	out->size = st.st_size;
+	out->data = buf_take(&text);
 	free(raw);
-	*data = buf_take(&out);
 	return 0;
 }
 
@@ -75,11 +77,13 @@ follow_add(struct conn *c, int64_t job_id, int stderr_stream, int64_t offset)
 }
 
 static void
-follow_event(struct conn *c, struct follow *f, const char *data, int eof)
+follow_event(struct conn *c, struct follow *f, const char *data,
+    int64_t next, int eof)
 {
-	json_t *ev = json_pack("{s:I,s:s,s:I,s:s}", "id", (json_int_t)f->job_id,
-	    "stream", f->stderr_stream ? "stderr" : "stdout", "offset",
-	    (json_int_t)f->offset, "data", data);
+	json_t *ev = json_pack("{s:I,s:s,s:I,s:I,s:s}", "id",
+	    (json_int_t)f->job_id, "stream",
+	    f->stderr_stream ? "stderr" : "stdout", "offset",
+	    (json_int_t)f->offset, "next", (json_int_t)next, "data", data);
 
 	if (eof)
 		json_object_set_new(ev, "eof", json_true());
@@ -92,28 +96,26 @@ static int
 follow_one(struct daemon *d, struct conn *c, struct follow *f)
 {
 	struct job *j = jobs_find(d, f->job_id);
-	int64_t next, size;
-	char *path, *data;
-	int ended;
+	struct logs_chunk ch;
+	char *path;
+	int ended, rc;
 
 	if (j == NULL)
 		return 1;
 	ended = model_state_final(j->core.state);
 	path = d->exec->log_path(&d->xctx, f->job_id,
 	    f->stderr_stream ? "stderr" : "stdout");
-	if (logs_read(path, f->offset, FOLLOW_CHUNK, &data, &next, &size) !=
-	    0) {
-		free(path);
-		return 1;
-	}
+	rc = logs_read(path, f->offset, FOLLOW_CHUNK, ended, &ch);
 	free(path);
-	if (next > f->offset) {
-		follow_event(c, f, data, 0);
-		f->offset = next;
+	if (rc != 0)
+		return 1;
+	if (ch.next > f->offset) {
+		follow_event(c, f, ch.data, ch.next, 0);
+		f->offset = ch.next;
 	}
-	free(data);
-	if (ended && f->offset >= size) {
-		follow_event(c, f, "", 1);
+	free(ch.data);
+	if (ended && f->offset >= ch.size) {
+		follow_event(c, f, "", f->offset, 1);
 		return 1;
 	}
 	return 0;

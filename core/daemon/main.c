@@ -9,6 +9,7 @@
 
 #include "core/base/error.h"
 #include "core/base/log.h"
+#include "core/base/xmalloc.h"
 #include "core/daemon/daemon.h"
 
 static void
@@ -31,12 +32,23 @@ usage(FILE *fp)
 	    "  -V                print the version\n");
 }
 
-static int
-set_opt(struct config *cfg, const char *key, const char *value)
+static void
+add_opt(struct daemon *d, const char *key, const char *value)
 {
-	char cause[256];
+	d->cmdline_opts = xreallocarray(d->cmdline_opts, d->ncmdline_opts + 1,
+	    sizeof(*d->cmdline_opts));
+	d->cmdline_opts[d->ncmdline_opts++] = xasprintf("%s=%s", key, value);
+}
 
-	if (config_set(cfg, key, value, cause, sizeof(cause)) != 0) {
+/* The config file, then the command line's options over it. */
+static int
+load_config(struct daemon *d)
+{
+	char cause[512];
+
+	config_done(&d->cfg);
+	if (config_build(&d->cfg, d->config_path, d->cmdline_opts,
+		d->ncmdline_opts, cause, sizeof(cause)) != 0) {
 		fprintf(stderr, "gpuqd: %s\n", cause);
 		return -1;
 	}
@@ -44,82 +56,83 @@ set_opt(struct config *cfg, const char *key, const char *value)
 }
 
 static int
-set_kv(struct config *cfg, const char *kv)
+parse_opt(struct daemon *d, int ch, int *test)
 {
-	char key[64];
-	const char *eq = strchr(kv, '=');
-
-	if (eq == NULL || (size_t)(eq - kv) >= sizeof(key)) {
-		fprintf(stderr, "gpuqd: -o wants NAME=VALUE\n");
+	switch (ch) {
+	case 'd':
+		add_opt(d, "log-level", "debug");
+		break;
+	case 'f':
+		d->config_path = optarg;
+		break;
+	case 'o':
+		if (strchr(optarg, '=') == NULL) {
+			fprintf(stderr, "gpuqd: -o wants NAME=VALUE\n");
+			return -1;
+		}
+		d->cmdline_opts = xreallocarray(d->cmdline_opts,
+		    d->ncmdline_opts + 1, sizeof(*d->cmdline_opts));
+		d->cmdline_opts[d->ncmdline_opts++] = optarg;
+		break;
+	case 't':
+		*test = 1;
+		break;
+	case 'S':
+		add_opt(d, "socket", optarg);
+		break;
+	case 's':
+		add_opt(d, "state-dir", optarg);
+		break;
+	case 'g':
+		add_opt(d, "fake-gpus", optarg);
+		break;
+	case 'e':
+		add_opt(d, "executor", optarg);
+		break;
+	default:
 		return -1;
 	}
-	memcpy(key, kv, (size_t)(eq - kv));
-	key[eq - kv] = '\0';
-	return set_opt(cfg, key, eq + 1);
+	return 0;
 }
 
-/* Parses the command line over the config file.  Returns -1, or 0/1 for
- * run/test. */
+/*
+ * Parses the command line.  Options given there override the config file
+ * wherever they stand.  Returns -1, or 0/1 for run/test.
+ */
 static int
 parse_args(struct daemon *d, int argc, char **argv)
 {
-	static const struct option longs[] = { { "state-dir", required_argument,
-		                                   NULL, 's' },
+	static const struct option longs[] = {
+		{ "state-dir", required_argument, NULL, 's' },
 		{ "fake-gpus", required_argument, NULL, 'g' },
 		{ "executor", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-	struct config *cfg = &d->cfg;
-	char cause[512];
-	int ch, test = 0, rc = 0;
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+	};
+	int ch, test = 0;
 
-	while (rc == 0 &&
-	    (ch = getopt_long(argc, argv, "df:ho:tS:V", longs, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			cfg->log_level = LOG_LVL_DEBUG;
-			break;
-		case 'f':
-			d->config_path = optarg;
-			if (config_load(cfg, optarg, cause, sizeof(cause))) {
-				fprintf(stderr, "gpuqd: %s\n", cause);
-				rc = -1;
-			}
-			break;
-		case 'o':
-			rc = set_kv(cfg, optarg);
-			break;
-		case 't':
-			test = 1;
-			break;
-		case 'S':
-			rc = set_opt(cfg, "socket", optarg);
-			break;
-		case 's':
-			rc = set_opt(cfg, "state-dir", optarg);
-			break;
-		case 'g':
-			rc = set_opt(cfg, "fake-gpus", optarg);
-			break;
-		case 'e':
-			rc = set_opt(cfg, "executor", optarg);
-			break;
-		case 'V':
+	while ((ch = getopt_long(argc, argv, "df:ho:tS:V", longs, NULL)) !=
+	    -1) {
+		if (ch == 'V') {
 			printf("gpuqd %s\n", GPUQ_VERSION);
 			exit(0);
-		case 'h':
+		}
+		if (ch == 'h') {
 			usage(stdout);
 			exit(0);
-		default:
+		}
+		if (ch == '?' || ch == ':') {
 			usage(stderr);
 			exit(2);
 		}
+		if (parse_opt(d, ch, &test) != 0)
+			return -1;
 	}
-	if (rc == 0 && optind < argc) {
+	if (optind < argc) {
 		fprintf(stderr, "gpuqd: unexpected argument \"%s\"\n",
 		    argv[optind]);
-		rc = -1;
+		return -1;
 	}
-	return rc < 0 ? -1 : test;
+	return load_config(d) != 0 ? -1 : test;
 }
 
 /* -t: checks what only the running daemon would otherwise find out. */

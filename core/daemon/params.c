@@ -129,3 +129,13 @@ params_may_change(struct verb_ctx *v, const struct job *j, char **cause)
 	    j->core.user);
 	return GQ_EPERM;
 }
+
+/*
+ * Reading what a job carries beyond the queue's public view (its
+ * environment, its logs) is for its owner and admins, as with changing it.
+ */
+int
+params_may_read(struct verb_ctx *v, const struct job *j, char **cause)
+{
+	return params_may_change(v, j, cause);
+}

@@ -92,8 +92,17 @@ daemon_tick_cb(uv_timer_t *h)
 {
 	struct daemon *d = h->data;
 
-	run_tick(d, daemon_now());
+	int64_t now = daemon_now();
+
+	run_tick(d, now);
 	follow_tick(d);
+	if (now - d->last_prune >= 3600) {
+		/* Retried requests come within minutes; a week is generous. */
+		store_begin(d->store);
+		store_idem_prune(d->store, now - DAEMON_IDEM_KEEP_S);
+		d->last_prune = now;
+		daemon_kick(d);
+	}
 }
 
 static void
@@ -132,18 +141,22 @@ daemon_stop(struct daemon *d)
 }
 
 static void
+daemon_reload_warn(const char *name)
+{
+	log_warn("reload: option %s changed; it takes effect at the next "
+		 "start",
+	    name);
+}
+
+static void
 daemon_reload(struct daemon *d)
 {
+	const struct sched_policy *p;
 	struct config fresh;
 	char cause[512];
-	const struct sched_policy *p;
 
-	if (d->config_path == NULL) {
-		log_info("SIGHUP: no config file to reload");
-		return;
-	}
-	config_defaults(&fresh);
-	if (config_load(&fresh, d->config_path, cause, sizeof(cause)) != 0) {
+	if (config_build(&fresh, d->config_path, d->cmdline_opts,
+		d->ncmdline_opts, cause, sizeof(cause)) != 0) {
 		log_error("reload refused, keeping the running config: %s",
 		    cause);
 		config_done(&fresh);
@@ -154,6 +167,7 @@ daemon_reload(struct daemon *d)
 		config_done(&fresh);
 		return;
 	}
+	config_changed_needing_restart(&d->cfg, &fresh, daemon_reload_warn);
 	d->policy = p;
 	free(d->cfg.admin_group);
 	d->cfg.admin_group = fresh.admin_group;
@@ -164,7 +178,8 @@ daemon_reload(struct daemon *d)
 	config_done(&fresh);
 	d->sched_dirty = 1;
 	daemon_kick(d);
-	log_info("configuration reloaded from %s", d->config_path);
+	log_info("configuration reloaded%s%s",
+	    d->config_path ? " from " : "", d->config_path ? d->config_path : "");
 }
 
 static void

@@ -28,37 +28,39 @@ verb_job_logs(struct verb_ctx *v, json_t **result, char **cause)
 {
 	static const char *const allowed[] = { "id", "stream", "offset",
 		"limit", "follow", NULL };
-	int64_t offset, limit, next, size;
-	int is_stderr, follow, rc;
-	char *path, *data;
+	int64_t offset, limit;
+	int is_stderr, follow, ended, rc;
+	struct logs_chunk ch;
 	struct job *j;
+	char *path;
 
 	if ((rc = params_allow(v->params, allowed, cause)) != 0 ||
 	    (rc = params_job(v, &j, cause)) != 0 ||
+	    (rc = params_may_read(v, j, cause)) != 0 ||
 	    (rc = logs_stream(v->params, &is_stderr, cause)) != 0 ||
 	    (rc = params_int(v->params, "offset", -PROTO_MAX_ID_PARAM,
-	         PROTO_MAX_ID_PARAM, 0, &offset, cause)) != 0 ||
+		 PROTO_MAX_ID_PARAM, 0, &offset, cause)) != 0 ||
 	    (rc = params_int(v->params, "limit", 1, LOGS_MAX_LIMIT, 65536,
-	         &limit, cause)) != 0 ||
+		 &limit, cause)) != 0 ||
 	    (rc = params_bool(v->params, "follow", 0, &follow, cause)) != 0)
 		return rc;
+	ended = model_state_final(j->core.state);
 	path = v->d->exec->log_path(&v->d->xctx, j->core.id,
 	    is_stderr ? "stderr" : "stdout");
-	rc = logs_read(path, offset, (size_t)limit, &data, &next, &size);
+	rc = logs_read(path, offset, (size_t)limit, ended, &ch);
 	free(path);
 	if (rc != 0) {
 		*cause = xstrdup("cannot read the log");
 		return rc;
 	}
-	if (follow && (rc = follow_add(v->c, j->core.id, is_stderr, next))) {
-		free(data);
+	if (follow && (rc = follow_add(v->c, j->core.id, is_stderr, ch.next))) {
+		free(ch.data);
 		*cause = xstrdup("too many follows on this connection");
 		return rc;
 	}
-	*result = json_pack("{s:s,s:I,s:I,s:I,s:b}", "data", data, "offset",
-	    (json_int_t)(offset < 0 ? next - (int64_t)strlen(data) : offset),
-	    "next", (json_int_t)next, "size", (json_int_t)size, "ended",
-	    model_state_final(j->core.state));
-	free(data);
+	*result = json_pack("{s:s,s:I,s:I,s:I,s:b}", "data", ch.data, "offset",
+	    (json_int_t)ch.start, "next", (json_int_t)ch.next, "size",
+	    (json_int_t)ch.size, "ended", ended);
+	free(ch.data);
 	return 0;
 }

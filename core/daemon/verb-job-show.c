@@ -17,7 +17,7 @@ verb_job_show(struct verb_ctx *v, json_t **result, char **cause)
 {
 	static const char *const allowed[] = { "id", NULL };
 	json_t *job, *history = json_array();
-	char *out, *err;
+	char *out, *err, *denied = NULL;
 	struct job *j;
 	int rc;
 
@@ -27,6 +27,11 @@ verb_job_show(struct verb_ctx *v, json_t **result, char **cause)
 		return rc;
 	}
 	job = jobjson_encode(v->d, j, 1);
+	if (params_may_read(v, j, &denied) != 0) {
+		/* Another user's environment may hold secrets: not shown. */
+		json_object_set_new(job, "env", json_null());
+		free(denied);
+	}
 	store_job_history(v->d->store, j->core.id, verb_job_show_row, history);
 	json_object_set_new(job, "history", history);
 	out = v->d->exec->log_path(&v->d->xctx, j->core.id, "stdout");

@@ -81,7 +81,7 @@ submit_env(struct job *j, json_t *p, size_t *bytes, char **cause)
 	char **v;
 	size_t n = 0, i;
 
-	if (e == NULL)
+	if (e == NULL || json_is_null(e))
 		return 0;
 	if (!json_is_object(e) || json_object_size(e) > JOB_MAX_ENV)
 		return submit_fail(cause,
@@ -114,7 +114,7 @@ submit_milli(json_t *p, const char *name, int64_t max, int32_t *out,
 	json_t *v = json_object_get(p, name);
 	double x, m;
 
-	if (v == NULL)
+	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_number(v)) {
 		*cause = xasprintf("\"%s\" must be a number", name);
@@ -151,12 +151,11 @@ submit_req(struct job *j, json_t *p, char **cause)
 		return rc;
 	if (r->gpus_milli > MODEL_GPU_MILLI && r->gpus_milli % 1000 != 0)
 		return submit_fail(cause,
-		    "\"gpus\" above 1 must be whole "
-		    "GPUs: ask for 2, not 1.5");
-	if (r->gpu_mem_mb > 0 && r->gpus_milli > 0)
+		    "\"gpus\" above 1 must be whole GPUs: ask for 2, not 1.5");
+	if (r->gpu_mem_mb > 0 && r->gpus_milli >= MODEL_GPU_MILLI)
 		return submit_fail(cause,
-		    "ask for \"gpus\" or \"gpu_mem_mb\", "
-		    "not both");
+		    "\"gpu_mem_mb\" sizes a share of one GPU: not with whole "
+		    "GPUs");
 	if (json_object_get(p, "cpus") != NULL && r->cpus_milli == 0)
 		return submit_fail(cause, "\"cpus\" must be above 0");
 	model_req_defaults(r);
@@ -190,26 +189,23 @@ submit_meta(struct job *j, json_t *p, char **cause)
 	    (rc = params_int(p, "priority", -1000, 1000, 0, &prio, cause)) ||
 	    (rc = params_int(p, "kill_grace_s", 0, 3600, -1, &grace, cause)))
 		return rc;
+	if (name != NULL && name[0] == '\0')
+		return submit_fail(cause, "\"name\" must not be empty");
 	if (!submit_name_ok(project))
 		return submit_fail(cause,
-		    "\"project\" must be 1-64 of "
-		    "A-Z a-z 0-9 _ - .");
+		    "\"project\" must be 1-64 of A-Z a-z 0-9 _ - .");
 	if (model_class_parse(cls, &j->core.cls) != 0)
 		return submit_fail(cause,
-		    "\"class\" must be interactive, "
-		    "train or inference");
+		    "\"class\" must be interactive, train or inference");
 	if (workdir == NULL || workdir[0] != '/')
-		return submit_fail(cause,
-		    "\"workdir\" must be an absolute "
-		    "path");
+		return submit_fail(cause, "\"workdir\" must be an absolute path");
 	if ((rc = params_bool(p, "preemptible", j->core.cls == JOB_CLASS_TRAIN,
 	         &preempt, cause)) != 0)
 		return rc;
 	slash = strrchr(j->argv[0], '/');
-	j->name = xstrndup(name ? name :
-	        slash           ? slash + 1 :
-	                          j->argv[0],
-	    MODEL_MAX_NAME);
+	if (name == NULL)
+		name = slash != NULL && slash[1] != '\0' ? slash + 1 : j->argv[0];
+	j->name = xstrndup(name, MODEL_MAX_NAME);
 	snprintf(j->core.project, sizeof(j->core.project), "%s", project);
 	j->workdir = xstrdup(workdir);
 	j->core.priority = (int32_t)prio;

@@ -27,16 +27,16 @@
 # Following a job that has ended: the reply, then at once the end.
 > {"id":10,"verb":"job.logs","params":{"id":1,"follow":true}}
 < {"id":10,"result":{"data":"one\ntwo\n","offset":0,"next":8,"size":8,"ended":true}}
-< {"event":"job.log","seq":0,"data":{"id":1,"stream":"stdout","offset":8,"data":"","eof":true}}
+< {"event":"job.log","seq":0,"data":{"id":1,"stream":"stdout","offset":8,"next":8,"data":"","eof":true}}
 
 # Following a running job: its output as job.log events, then eof.
 > {"id":11,"verb":"job.submit","params":{"argv":["/bin/sh","-c","sleep 1; echo a; sleep 1; echo b"],"workdir":"/tmp","cpus":0.1,"mem_mb":100}}
 < {"id":11,"result":{"job":{"id":2,"...":"*"}}}
 > {"id":12,"verb":"job.logs","params":{"id":2,"follow":true}}
 < {"id":12,"result":{"data":"","offset":0,"next":0,"size":0,"ended":false}}
-< {"event":"job.log","seq":0,"data":{"id":2,"stream":"stdout","offset":0,"data":"a\n"}}
-< {"event":"job.log","seq":0,"data":{"id":2,"stream":"stdout","offset":2,"data":"b\n"}}
-< {"event":"job.log","seq":0,"data":{"id":2,"stream":"stdout","offset":4,"data":"","eof":true}}
+< {"event":"job.log","seq":0,"data":{"id":2,"stream":"stdout","offset":0,"next":2,"data":"a\n"}}
+< {"event":"job.log","seq":0,"data":{"id":2,"stream":"stdout","offset":2,"next":4,"data":"b\n"}}
+< {"event":"job.log","seq":0,"data":{"id":2,"stream":"stdout","offset":4,"next":4,"data":"","eof":true}}
 # The follow is over: no more events.
 ! no-events
 
@@ -47,8 +47,8 @@
 < {"id":14,"result":{"data":"","offset":0,"next":0,"size":0,"ended":false}}
 > {"id":15,"verb":"job.logs","params":{"id":3,"follow":true}}
 < {"id":15,"result":{"data":"","offset":0,"next":0,"size":0,"ended":false}}
-<event {"event":"job.log","seq":0,"data":{"id":3,"stream":"stderr","offset":0,"data":"err\n"}}
-<event {"event":"job.log","seq":0,"data":{"id":3,"stream":"stderr","offset":4,"data":"","eof":true}}
+<event {"event":"job.log","seq":0,"data":{"id":3,"stream":"stderr","offset":0,"next":4,"data":"err\n"}}
+<event {"event":"job.log","seq":0,"data":{"id":3,"stream":"stderr","offset":4,"next":4,"data":"","eof":true}}
 ! close
 
 # Bad parameters.

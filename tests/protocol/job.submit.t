@@ -65,7 +65,7 @@
 < {"id":25,"error":{"code":"EINVAL","message":"~kill_grace_s"}}
 > {"id":26,"verb":"job.submit","params":{"argv":["/bin/true"],"workdir":"/tmp","preemptible":"yes"}}
 < {"id":26,"error":{"code":"EINVAL","message":"~preemptible"}}
-> {"id":27,"verb":"job.submit","params":{"argv":["/bin/true"],"workdir":"/tmp","gpus":0.5,"gpu_mem_mb":1000}}
+> {"id":27,"verb":"job.submit","params":{"argv":["/bin/true"],"workdir":"/tmp","gpus":2,"gpu_mem_mb":1000}}
 < {"id":27,"error":{"code":"EINVAL","message":"~gpu_mem_mb"}}
 > {"id":28,"verb":"job.submit","params":{"argv":["/bin/true"],"workdir":"/tmp","gpus":0.0005}}
 < {"id":28,"error":{"code":"EINVAL","message":"~1/1000"}}

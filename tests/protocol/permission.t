@@ -18,6 +18,12 @@
 < {"id":4,"error":{"code":"EPERM","message":"job 1 belongs to root"}}
 > {"id":5,"verb":"job.show","params":{"id":1}}
 < {"id":5,"result":{"job":{"id":1,"state":"RUNNING","reason":null,"...":"*"}}}
+# Another user's environment and logs are private: env is withheld and
+# the logs refused.
+> {"id":50,"verb":"job.show","params":{"id":1}}
+< {"id":50,"result":{"job":{"id":1,"env":null,"...":"*"}}}
+> {"id":51,"verb":"job.logs","params":{"id":1}}
+< {"id":51,"error":{"code":"EPERM","message":"job 1 belongs to root"}}
 
 # Nobody's own job runs as nobody, and nobody may cancel it.  Keys belong
 # to their user: the same key as root's is a new job.
@@ -42,6 +48,8 @@
 ! as root
 > {"id":12,"verb":"hello"}
 < {"id":12,"result":{"user":"root","uid":0,"admin":true,"...":"*"}}
+> {"id":52,"verb":"job.logs","params":{"id":2}}
+< {"id":52,"result":{"data":"nobody\n","...":"*"}}
 > {"id":13,"verb":"job.cancel","params":{"id":4}}
 < {"id":13,"result":{"job":{"id":4,"user":"nobody","state":"CANCELLED","reason":"cancelled by root","...":"*"},"cancelling":false}}
 > {"id":14,"verb":"job.cancel","params":{"id":3}}
