@@ -29,7 +29,13 @@ jobs_lower_bound(struct daemon *d, int64_t after)
 struct job *
 jobs_find(struct daemon *d, int64_t id)
 {
-	size_t i = jobs_lower_bound(d, id - 1);
+	size_t i;
+
+	/* Ids are handed out densely from 1: usually a direct hit. */
+	if (id >= 1 && (uint64_t)(id - 1) < d->njobs &&
+	    d->jobs[id - 1]->core.id == id)
+		return d->jobs[id - 1];
+	i = jobs_lower_bound(d, id - 1);
 
 	if (i < d->njobs && d->jobs[i]->core.id == id)
 		return d->jobs[i];
@@ -94,6 +100,8 @@ jobs_set_state(struct daemon *d, struct job *j, enum job_state s, int64_t now,
 {
 	enum job_state old = j->core.state;
 
+	if (old == JOB_RUNNING && s != JOB_RUNNING)
+		run_usage_add(d, j, now);
 	j->core.state = s;
 	if (reason != NULL)
 		job_set_reason(j, reason);
