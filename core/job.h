@@ -47,7 +47,19 @@ struct job {
 	int32_t position;
 	size_t active_idx;	/* slot in the daemon's active list */
 	void *rt;		/* the daemon's runtime state; not owned */
+	/* Swap-out (issue 3).  Persisted: */
+	int32_t ckpt_signal; /* sent to swap it out; 0: SIGTERM */
+	int32_t preemptions; /* times it was swapped out */
+	/* Not persisted, from every plan: */
+	struct waiting plan_wait; /* PENDING: reason, position, ETA, hint */
+	struct risk plan_risk;    /* RUNNING: how safe from swap-out */
 };
+
+/*
+ * end_intent of a running job being swapped out: it goes back to PENDING
+ * when it ends, not to a final state.
+ */
+#define JOB_INTENT_REQUEUE 100
 
 struct job *job_new(void);
 void job_free(struct job *j);

@@ -175,6 +175,14 @@ model_req_malformed(const struct req *r)
 		return "GPU memory may be asked only with a share of one GPU";
 	if (r->gpus_milli > MODEL_MAX_JOB_GPUS * MODEL_GPU_MILLI)
 		return "too many GPUs for one job";
+	if (r->nodes < 0 || r->nodes > MODEL_MAX_GANG_NODES)
+		return "a gang spans 1 to 64 nodes";
+	if (r->nodes > 1 && r->gpus_milli > 0 &&
+	    r->gpus_milli < MODEL_GPU_MILLI)
+		return "a gang's nodes take whole GPUs";
+	if (model_labels_check(r->labels) != 0)
+		return "labels must be names of A-Z a-z 0-9 _ . - "
+		       "separated by commas";
 	return NULL;
 }
 
@@ -224,6 +232,9 @@ model_node_could_hold(const struct node *nd, const struct req *r)
 	int32_t g;
 
 	if (r->cpus_milli > nd->cpus_milli || r->mem_mb > nd->mem_mb)
+		return 0;
+	if ((r->pool[0] != '\0' && strcmp(r->pool, nd->pool) != 0) ||
+	    !model_node_labels_ok(nd, r))
 		return 0;
 	if (r->gpus_milli >= MODEL_GPU_MILLI)
 		return nd->ngpus >= r->gpus_milli / MODEL_GPU_MILLI;
@@ -283,6 +294,34 @@ model_req_explain(const struct model_largest *l, const struct req *r,
 		    "no node has its GPUs, CPUs and memory together");
 }
 
+/*
+ * When no node is in r's pool or carries its labels, says so in cause and
+ * returns 1; else 0.
+ */
+static int
+model_where_explain(const struct cluster *c, const struct req *r, char *cause,
+    size_t n)
+{
+	int pool = 0, labels = 0;
+	size_t i;
+
+	for (i = 0; i < c->nnodes; i++) {
+		if (r->pool[0] != '\0' &&
+		    strcmp(r->pool, c->nodes[i].pool) != 0)
+			continue;
+		pool = 1;
+		if (model_node_labels_ok(&c->nodes[i], r))
+			labels = 1;
+	}
+	if (!pool)
+		snprintf(cause, n, "no node is in pool \"%s\"", r->pool);
+	else if (!labels)
+		snprintf(cause, n, "no node%s%s%s carries the labels \"%s\"",
+		    r->pool[0] ? " of pool \"" : "", r->pool,
+		    r->pool[0] ? "\"" : "", r->labels);
+	return !pool || !labels;
+}
+
 int
 model_req_check(const struct cluster *c, const struct req *req, char *cause,
     size_t n)
@@ -290,7 +329,7 @@ model_req_check(const struct cluster *c, const struct req *req, char *cause,
 	struct model_largest l;
 	struct req r = *req;
 	const char *bad;
-	size_t i;
+	size_t i, k;
 
 	if ((bad = model_req_malformed(&r)) != NULL) {
 		if (cause != NULL && n > 0)
@@ -298,16 +337,23 @@ model_req_check(const struct cluster *c, const struct req *req, char *cause,
 		return GQ_EINVAL;
 	}
 	model_req_defaults(&r);
-	for (i = 0; i < c->nnodes; i++)
+	for (i = 0, k = 0; i < c->nnodes; i++)
 		if (model_node_could_hold(&c->nodes[i], &r))
-			return 0;
-	if (cause != NULL && n > 0) {
-		if (c->nnodes == 0) {
-			snprintf(cause, n, "the cluster has no nodes");
-		} else {
-			model_largest_of(c, &l);
-			model_req_explain(&l, &r, cause, n);
-		}
+			k++;
+	if (k >= model_req_nodes(&r))
+		return 0;
+	if (cause == NULL || n == 0)
+		return GQ_ENOFIT;
+	if (c->nnodes == 0)
+		snprintf(cause, n, "the cluster has no nodes");
+	else if (k > 0)
+		snprintf(cause, n,
+		    "needs %d nodes at once; %d could hold their "
+		    "part",
+		    model_req_nodes(&r), (int)k);
+	else if (!model_where_explain(c, &r, cause, n)) {
+		model_largest_of(c, &l);
+		model_req_explain(&l, &r, cause, n);
 	}
 	return GQ_ENOFIT;
 }
@@ -347,4 +393,74 @@ void
 cluster_give(struct cluster *c, const struct alloc *a)
 {
 	model_alloc_apply(c, a, 1);
+}
+
+int32_t
+model_req_nodes(const struct req *r)
+{
+	return r->nodes > 1 ? r->nodes : 1;
+}
+
+/* A label is a name of [A-Za-z0-9_.-]. */
+static int
+model_label_char(int ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
+}
+
+int
+model_labels_check(const char *labels)
+{
+	size_t i, run = 0;
+
+	for (i = 0; labels[i] != '\0'; i++) {
+		if (labels[i] == ',') {
+			if (run == 0)
+				return GQ_EINVAL;
+			run = 0;
+		} else if (!model_label_char((unsigned char)labels[i]))
+			return GQ_EINVAL;
+		else
+			run++;
+	}
+	if (i >= MODEL_MAX_LABELS || (i > 0 && run == 0))
+		return GQ_EINVAL;
+	return 0;
+}
+
+int
+model_labels_has(const char *list, const char *label, size_t len)
+{
+	const char *p = list, *comma;
+	size_t n;
+
+	while (*p != '\0') {
+		comma = strchr(p, ',');
+		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (n == len && strncmp(p, label, len) == 0)
+			return 1;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	return 0;
+}
+
+int
+model_node_labels_ok(const struct node *nd, const struct req *r)
+{
+	const char *p = r->labels, *comma;
+	size_t n;
+
+	while (*p != '\0') {
+		comma = strchr(p, ',');
+		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (n > 0 && !model_labels_has(nd->labels, p, n))
+			return 0;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	return 1;
 }

@@ -12,9 +12,12 @@
 #define MODEL_MAX_USER	     64
 #define MODEL_MAX_PROJECT    64
 #define MODEL_MAX_GPU_MODEL  64
+#define MODEL_MAX_POOL       32    /* node pool name, bytes */
 #define MODEL_MAX_NODE_GPUS  64	   /* GPUs on one node */
 #define MODEL_MAX_JOB_GPUS   64	   /* GPUs one job may hold */
 #define MODEL_GPU_MILLI	     1000  /* one whole GPU */
+#define MODEL_MAX_LABELS     256   /* "a,b,c": a node's labels, bytes */
+#define MODEL_MAX_GANG_NODES 64    /* nodes one gang job may span */
 
 enum job_state {
 	JOB_PENDING,
@@ -46,6 +49,18 @@ struct req {
 	int32_t cpus_milli;	 /* 0: the default (1 CPU) */
 	int64_t mem_mb;		 /* host memory; 0: the default */
 	int64_t time_limit_s;	 /* 0: none */
+	/*
+	 * Where it may run: GPU models it accepts, separated by '|'
+	 * ("V100M16|V100M32"), and a node pool; "" accepts any.
+	 */
+	char gpu_model[MODEL_MAX_GPU_MODEL];
+	char pool[MODEL_MAX_POOL];
+	char labels[MODEL_MAX_LABELS]; /* "a,b": the node carries all */
+	/*
+	 * Gang: this many nodes at once, each given the GPUs, CPUs and memory
+	 * above (all or nothing).  0 or 1: one node.
+	 */
+	int32_t nodes;
 };
 
 /* One GPU's share given to a job. */
@@ -76,6 +91,8 @@ struct node {
 	struct gpu gpus[MODEL_MAX_NODE_GPUS];
 	int32_t cpus_milli, free_cpus_milli;
 	int64_t mem_mb, free_mem_mb;
+	char pool[MODEL_MAX_POOL];     /* "" when the node is in no pool */
+	char labels[MODEL_MAX_LABELS]; /* "a,b,c" */
 };
 
 struct cluster {
@@ -99,7 +116,20 @@ struct job_core {
 	enum job_state state;
 	struct req req;
 	struct alloc alloc;	 /* valid while RUNNING */
+	/* Facts the caller keeps for the policies (sched.h). */
+	int64_t start_time; /* RUNNING: when this run began */
+	int32_t stopping;   /* RUNNING: being stopped or swapped out */
+	uint32_t flags;     /* JOB_F_* */
+	/*
+	 * RUNNING gang: its allocations on the other nodes (borrowed; the
+	 * caller owns them), ngang of them; alloc is the first node's.
+	 */
+	const struct alloc *gang;
+	int32_t ngang;
 };
+
+#define JOB_F_HELD       0x1 /* held: does not start until released */
+#define JOB_F_DEPENDENCY 0x2 /* waits for another job to end */
 
 void cluster_init(struct cluster *c);
 void cluster_done(struct cluster *c);
@@ -119,6 +149,14 @@ int model_req_check(const struct cluster *c, const struct req *r,
     char *cause, size_t n);
 /* Milli-GPUs the request needs on a GPU with mem_mb of memory. */
 int32_t model_req_milli_on(const struct req *r, int64_t gpu_mem_mb);
+/* The nodes a request spans: 1 unless it is a gang. */
+int32_t model_req_nodes(const struct req *r);
+/* True when node nd carries all of r's labels (pools: see place.h). */
+int model_node_labels_ok(const struct node *nd, const struct req *r);
+/* True when the comma-separated list has the label. */
+int model_labels_has(const char *list, const char *label, size_t len);
+/* Checks a label list ("a,b", names of [A-Za-z0-9_.-]): 0 or GQ_EINVAL. */
+int model_labels_check(const char *labels);
 /* Takes (or gives back) an allocation's resources from the cluster. */
 void cluster_take(struct cluster *c, const struct alloc *a);
 void cluster_give(struct cluster *c, const struct alloc *a);

@@ -3,13 +3,19 @@
  * Pure: no I/O, no clock.  docs/internals/scheduling-fifo.md explains the
  * placement rules.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/units.h"
 #include "core/base/xmalloc.h"
 #include "core/sched.h"
 
 static const struct sched_policy sched_policies[] = {
+	{ "fairshare",
+	    "quotas, fair share, backfill with reservations, preemption "
+	    "(the default)",
+	    sched_fairshare_plan },
 	{ "fifo", "first come, first served; greedy, no reservations",
 	    sched_fifo_plan },
 };
@@ -28,6 +34,35 @@ static const char *const sched_reason_names[WAIT_NREASONS] = {
 	"DEPENDENCY",
 	"POOL",
 };
+
+static const char *const sched_risk_names[RISK_NLEVELS] = {
+	"none",
+	"protected",
+	"in-quota",
+	"borrowed",
+	"stopping",
+};
+
+const char *
+sched_risk_name(enum risk_level r)
+{
+	if ((int)r < 0 || r >= RISK_NLEVELS)
+		return "none";
+	return sched_risk_names[r];
+}
+
+const char *
+sched_preempt_name(enum preempt_why w)
+{
+	switch (w) {
+	case PREEMPT_RECLAIM:
+		return "reclaim";
+	case PREEMPT_PRIORITY:
+		return "priority";
+	default:
+		return "none";
+	}
+}
 
 const char *
 sched_reason_name(enum wait_reason r)
@@ -61,22 +96,30 @@ plan_init(struct plan *p)
 }
 
 void
+plan_reset(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->ndecisions; i++)
+		free(p->decisions[i].gang);
+	p->ndecisions = 0;
+	p->nwaiting = 0;
+	p->nrisks = 0;
+}
+
+void
 plan_done(struct plan *p)
 {
+	plan_reset(p);
 	free(p->decisions);
 	free(p->waiting);
+	free(p->risks);
 	plan_init(p);
 }
 
-void
-plan_reset(struct plan *p)
-{
-	p->ndecisions = 0;
-	p->nwaiting = 0;
-}
-
-void
-plan_add_start(struct plan *p, int64_t job_id, const struct alloc *a)
+static struct decision *
+plan_new_decision(struct plan *p, enum decision_kind kind, int64_t job_id,
+    const struct alloc *a)
 {
 	struct decision *d;
 
@@ -87,34 +130,145 @@ plan_add_start(struct plan *p, int64_t job_id, const struct alloc *a)
 	}
 	d = &p->decisions[p->ndecisions++];
 	memset(d, 0, sizeof(*d));
-	d->kind = DECIDE_START;
+	d->kind = kind;
 	d->job_id = job_id;
 	d->alloc = *a;
+	return d;
+}
+
+void
+plan_add_start(struct plan *p, int64_t job_id, const struct alloc *a)
+{
+	plan_new_decision(p, DECIDE_START, job_id, a);
+}
+
+void
+plan_add_gang(struct plan *p, int64_t job_id, const struct alloc *allocs,
+    int32_t n)
+{
+	struct decision *d = plan_new_decision(p, DECIDE_START, job_id, allocs);
+
+	if (n <= 1)
+		return;
+	d->ngang = n - 1;
+	d->gang = xreallocarray(NULL, (size_t)n - 1, sizeof(*d->gang));
+	memcpy(d->gang, allocs + 1, ((size_t)n - 1) * sizeof(*d->gang));
+}
+
+void
+plan_add_preempt(struct plan *p, int64_t job_id, int64_t for_job,
+    enum preempt_why why, const struct alloc *a)
+{
+	struct decision *d = plan_new_decision(p, DECIDE_PREEMPT, job_id, a);
+
+	d->why = why;
+	d->for_job = for_job;
+}
+
+void
+plan_add_wait(struct plan *p, const struct waiting *w)
+{
+	if (p->nwaiting == p->cap_waiting) {
+		p->cap_waiting = p->cap_waiting ? p->cap_waiting * 2 : 16;
+		p->waiting = xreallocarray(p->waiting, p->cap_waiting,
+		    sizeof(*p->waiting));
+	}
+	p->waiting[p->nwaiting++] = *w;
 }
 
 void
 plan_add_waiting(struct plan *p, int64_t job_id, enum wait_reason r,
     int32_t position)
 {
-	struct waiting *w;
+	struct waiting w;
 
-	if (p->nwaiting == p->cap_waiting) {
-		p->cap_waiting = p->cap_waiting ? p->cap_waiting * 2 : 16;
-		p->waiting = xreallocarray(p->waiting, p->cap_waiting,
-		    sizeof(*p->waiting));
-	}
-	w = &p->waiting[p->nwaiting++];
-	w->job_id = job_id;
-	w->reason = r;
-	w->position = position;
+	memset(&w, 0, sizeof(w));
+	w.job_id = job_id;
+	w.reason = r;
+	w.position = position;
+	plan_add_wait(p, &w);
 }
 
-/* True when nd has the CPUs and host memory r asks for free. */
+void
+plan_add_risk(struct plan *p, int64_t job_id, enum risk_level level,
+    int64_t until)
+{
+	struct risk *r;
+
+	if (p->nrisks == p->cap_risks) {
+		p->cap_risks = p->cap_risks ? p->cap_risks * 2 : 16;
+		p->risks =
+		    xreallocarray(p->risks, p->cap_risks, sizeof(*p->risks));
+	}
+	r = &p->risks[p->nrisks++];
+	r->job_id = job_id;
+	r->level = level;
+	r->until = until;
+}
+
+const struct waiting *
+plan_find_waiting(const struct plan *p, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < p->nwaiting; i++)
+		if (p->waiting[i].job_id == id)
+			return &p->waiting[i];
+	return NULL;
+}
+
+const struct decision *
+plan_find_start(const struct plan *p, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < p->ndecisions; i++)
+		if (p->decisions[i].kind == DECIDE_START &&
+		    p->decisions[i].job_id == id)
+			return &p->decisions[i];
+	return NULL;
+}
+
+/* True when GPU model m is one of the '|'-separated names of want. */
+static int
+sched_model_ok(const char *want, const char *m)
+{
+	size_t len = strlen(m);
+	const char *p = want, *bar;
+
+	if (want[0] == '\0')
+		return 1;
+	for (;;) {
+		bar = strchr(p, '|');
+		if (bar == NULL)
+			return strcmp(p, m) == 0;
+		if ((size_t)(bar - p) == len && strncmp(p, m, len) == 0)
+			return 1;
+		p = bar + 1;
+	}
+}
+
+int
+sched_node_where(const struct node *nd, const struct req *r)
+{
+	if (r->pool[0] != '\0' && strcmp(r->pool, nd->pool) != 0)
+		return 0;
+	if (r->gpu_model[0] != '\0' &&
+	    (nd->ngpus == 0 ||
+	        !sched_model_ok(r->gpu_model, nd->gpus[0].model)))
+		return 0;
+	return model_node_labels_ok(nd, r);
+}
+
+/*
+ * True when nd is where r may run and has the CPUs and host memory r asks
+ * for free.
+ */
 static int
 sched_node_room(const struct node *nd, const struct req *r)
 {
 	return nd->free_cpus_milli >= r->cpus_milli &&
-	    nd->free_mem_mb >= r->mem_mb;
+	    nd->free_mem_mb >= r->mem_mb && sched_node_where(nd, r);
 }
 
 static int
@@ -384,4 +538,249 @@ sched_place(const struct cluster *c, const struct req *req, struct alloc *a,
 	a->cpus_milli = r.cpus_milli;
 	a->mem_mb = r.mem_mb;
 	return 1;
+}
+
+int
+sched_node_ok(const struct node *nd, const struct req *r)
+{
+	return sched_node_room(nd, r);
+}
+
+static int sched_share_on(const struct gpu *g, const struct req *r,
+    int32_t *milli, int64_t *mem_mb);
+
+int
+sched_node_fits(const struct node *nd, const struct req *r)
+{
+	int32_t g, milli;
+	int64_t mem;
+
+	if (!sched_node_room(nd, r))
+		return 0;
+	if (r->gpus_milli >= MODEL_GPU_MILLI)
+		return sched_node_whole_free(nd) >=
+		    r->gpus_milli / MODEL_GPU_MILLI;
+	if (r->gpus_milli == 0 && r->gpu_mem_mb == 0)
+		return 1;
+	for (g = 0; g < nd->ngpus; g++)
+		if (sched_share_on(&nd->gpus[g], r, &milli, &mem) &&
+		    milli <= nd->gpus[g].free_milli &&
+		    mem <= nd->gpus[g].free_mem_mb)
+			return 1;
+	return 0;
+}
+
+/* One node's candidate for a gang: whole-free GPUs it would have left. */
+struct sched_gang_cand {
+	int32_t left;
+	int32_t node;
+};
+
+static int
+sched_gang_cmp(const void *pa, const void *pb)
+{
+	const struct sched_gang_cand *a = pa, *b = pb;
+
+	if (a->left != b->left)
+		return a->left < b->left ? -1 : 1;
+	return a->node < b->node ? -1 : a->node > b->node;
+}
+
+/* Places r on node i alone; 1 when it fits there. */
+static int
+sched_place_on(const struct cluster *c, int32_t i, const struct req *r,
+    struct alloc *a)
+{
+	struct cluster one;
+	enum wait_reason why;
+
+	if (!sched_node_fits(&c->nodes[i], r))
+		return 0;
+	one.nodes = &c->nodes[i];
+	one.nnodes = 1;
+	if (!sched_place(&one, r, a, &why))
+		return 0;
+	a->node = i;
+	return 1;
+}
+
+/*
+ * A gang: the nodes that would be left with the fewest whole-free GPUs
+ * (bin-packing, as for one node), distinct, all at once.
+ */
+static int
+sched_place_gang(const struct cluster *c, const struct req *r,
+    struct alloc *allocs, int32_t *n, enum wait_reason *reason)
+{
+	struct sched_gang_cand *cand;
+	int32_t k = 0, want = model_req_nodes(r), i;
+	struct alloc a;
+
+	cand = xreallocarray(NULL, c->nnodes + 1, sizeof(*cand));
+	for (i = 0; (size_t)i < c->nnodes; i++) {
+		if (!sched_place_on(c, i, r, &a))
+			continue;
+		cand[k].left = sched_node_whole_free(&c->nodes[i]) - a.ngpus;
+		cand[k++].node = i;
+	}
+	if (k < want) {
+		free(cand);
+		if (k > 0)
+			*reason = WAIT_GANG;
+		else
+			(void)sched_place(c, r, &a, reason);
+		return 0;
+	}
+	qsort(cand, (size_t)k, sizeof(*cand), sched_gang_cmp);
+	for (i = 0; i < want; i++)
+		(void)sched_place_on(c, cand[i].node, r, &allocs[i]);
+	*n = want;
+	free(cand);
+	return 1;
+}
+
+int
+sched_place_job(const struct cluster *c, const struct req *r,
+    struct alloc *allocs, int32_t *n, enum wait_reason *reason)
+{
+	*n = 0;
+	if (model_req_nodes(r) > MODEL_MAX_GANG_NODES) {
+		*reason = WAIT_RESOURCES;
+		return 0;
+	}
+	if (model_req_nodes(r) > 1)
+		return sched_place_gang(c, r, allocs, n, reason);
+	if (!sched_place(c, r, &allocs[0], reason))
+		return 0;
+	*n = 1;
+	return 1;
+}
+
+static char *
+sched_hint_limit(const struct sched_hint *h, char *out, size_t n)
+{
+	char a[32], b[32];
+
+	snprintf(out, n,
+	    "its %s%s holds %s of its limit of %s GPUs: it starts when "
+	    "enough of them end",
+	    h->text[0] ? "department " : "project", h->text,
+	    units_fmt_gpus((int32_t)h->value, a, sizeof(a)),
+	    units_fmt_gpus((int32_t)h->value2, b, sizeof(b)));
+	return out;
+}
+
+static char *
+sched_hint_quota(const struct sched_hint *h, char *out, size_t n)
+{
+	char a[32], b[32];
+
+	snprintf(out, n,
+	    "its %s%s already holds %s GPUs (deserved %s): more runs only "
+	    "on idle GPUs",
+	    h->text[0] ? "department " : "project", h->text,
+	    units_fmt_gpus((int32_t)h->value, a, sizeof(a)),
+	    units_fmt_gpus((int32_t)h->value2, b, sizeof(b)));
+	return out;
+}
+
+static char *
+sched_hint_wait(const struct sched_hint *h, char *out, size_t n)
+{
+	char a[32];
+
+	switch (h->kind) {
+	case HINT_SHORTER:
+		snprintf(out, n,
+		    "a time limit under %s would start it now (backfill)",
+		    units_fmt_duration(h->value, a, sizeof(a)));
+		break;
+	case HINT_FREES:
+		snprintf(out, n, "enough capacity frees up in ~%s",
+		    units_fmt_duration(h->value, a, sizeof(a)));
+		break;
+	case HINT_SWAP:
+		snprintf(out, n, "job %lld is being swapped out for it (~%s)",
+		    (long long)h->job_id,
+		    units_fmt_duration(h->value, a, sizeof(a)));
+		break;
+	case HINT_PREEMPTS:
+		snprintf(out, n, "swapping out %lld job%s to make room for it",
+		    (long long)h->value, h->value == 1 ? "" : "s");
+		break;
+	default:
+		out[0] = '\0';
+	}
+	return out;
+}
+
+char *
+sched_hint_text(const struct waiting *w, int64_t now, char *out, size_t n)
+{
+	const struct sched_hint *h = &w->hint;
+	char a[32];
+
+	(void)now;
+	switch (h->kind) {
+	case HINT_SMALLER:
+		snprintf(out, n, "--gpus %s would start now",
+		    units_fmt_gpus((int32_t)h->value, a, sizeof(a)));
+		break;
+	case HINT_POOL:
+		if (h->text[0] != '\0')
+			snprintf(out, n, "pool %s has room now", h->text);
+		else
+			snprintf(out, n,
+			    "it would start now without its pool, model or "
+			    "labels");
+		break;
+	case HINT_LIMIT:
+		return sched_hint_limit(h, out, n);
+	case HINT_QUOTA:
+		return sched_hint_quota(h, out, n);
+	case HINT_NODES:
+		snprintf(out, n, "%lld of the %lld nodes it needs are free now",
+		    (long long)h->value, (long long)h->value2);
+		break;
+	case HINT_HELD:
+		snprintf(out, n, "held: it starts once released");
+		break;
+	case HINT_DEPENDENCY:
+		snprintf(out, n, "waits for the jobs it depends on");
+		break;
+	default:
+		return sched_hint_wait(h, out, n);
+	}
+	return out;
+}
+
+char *
+sched_risk_text(const struct risk *r, int64_t now, char *out, size_t n)
+{
+	char a[32];
+
+	switch (r->level) {
+	case RISK_PROTECTED:
+		snprintf(out, n,
+		    "inside its minimum runtime for another %s: not swapped "
+		    "out before",
+		    units_fmt_duration(r->until - now, a, sizeof(a)));
+		break;
+	case RISK_IN_QUOTA:
+		snprintf(out, n,
+		    "inside its project's deserved quota: only a higher class "
+		    "of its own project may swap it out");
+		break;
+	case RISK_BORROWED:
+		snprintf(out, n,
+		    "runs on borrowed GPUs: swapped out if another project "
+		    "needs its deserved quota back");
+		break;
+	case RISK_STOPPING:
+		snprintf(out, n, "being stopped or swapped out now");
+		break;
+	default:
+		snprintf(out, n, "not preemptible");
+	}
+	return out;
 }

@@ -40,7 +40,7 @@ start_munge() {
 		--pid-file="$D/munged.pid" --log-file="$D/munged.log" \
 		--seed-file="$D/munged.seed" --key-file=/etc/munge/munge.key ||
 		die "munged did not start (see $D/munged.log)"
-	wait_for "munge -s $D/munge.sock -n | unmunge -s $D/munge.sock" 50 ||
+	wait_for "munge -S $D/munge.sock -n | unmunge -S $D/munge.sock" 50 ||
 		die "munged does not answer"
 }
 
@@ -76,6 +76,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 GresTypes=gpu,shard
 ReturnToService=2
+DefMemPerCPU=256
 MaxJobCount=200000
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$mem Gres=gpu:8,shard:32 State=UNKNOWN
 PartitionName=local Nodes=$host Default=YES MaxTime=INFINITE State=UP

@@ -162,6 +162,63 @@ cli_show_outcome(struct buf *b, const json_t *job)
 		cli_show_kv(b, "wait", "%s", cli_show_str(wait, "reason"));
 }
 
+/* A waiting job's estimated start and hint; a running job's risk. */
+static void
+cli_show_sched(struct buf *b, const json_t *job, long long now)
+{
+	const json_t *wait = json_object_get(job, "wait");
+	const json_t *risk = json_object_get(job, "risk");
+	long long eta = cli_show_int(wait, "eta");
+	char w[32], d[32];
+
+	if (json_is_object(wait) && eta > 0) {
+		units_fmt_duration(eta > now ? eta - now : 0, d, sizeof(d));
+		cli_show_kv(b, "starts", "~%s (in %s)%s",
+		    cli_show_when(eta, w, sizeof(w)), d,
+		    json_is_true(json_object_get(wait, "reserved")) ?
+		        ", its room is reserved" :
+		        ", an estimate");
+	} else if (json_is_object(wait))
+		cli_show_kv(b, "starts",
+		    "unknown (jobs ahead have no time "
+		    "limit)");
+	if (json_is_object(wait) && cli_show_str(wait, "hint")[0] != '\0')
+		cli_show_kv(b, "hint", "%s", cli_show_str(wait, "hint"));
+	if (json_is_object(risk))
+		cli_show_kv(b, "risk", "%s: %s", cli_show_str(risk, "level"),
+		    cli_show_str(risk, "text"));
+}
+
+/* Where it may run and how it is swapped out, when either was asked. */
+static void
+cli_show_where(struct buf *b, const json_t *job)
+{
+	const json_t *req = json_object_get(job, "request");
+	const char *pool = cli_show_str(req, "pool");
+	const char *labels = cli_show_str(req, "labels");
+	const char *model = cli_show_str(req, "gpu_model");
+	long long nodes = cli_show_int(req, "nodes");
+
+	if (pool[0] || labels[0] || model[0] || nodes > 1)
+		cli_show_kv(b, "where",
+		    "pool %s, labels %s, GPU model %s, %lld "
+		    "node%s",
+		    pool[0] ? pool : "any", labels[0] ? labels : "any",
+		    model[0] ? model : "any", nodes > 1 ? nodes : 1,
+		    nodes > 1 ? "s at once" : "");
+	if (cli_show_str(job, "checkpoint_signal")[0] != '\0' ||
+	    cli_show_int(job, "preemptions") > 0)
+		cli_show_kv(b, "swap-out",
+		    "signal %s, %llds grace; swapped out "
+		    "%lld time%s",
+		    cli_show_str(job, "checkpoint_signal")[0] ?
+		        cli_show_str(job, "checkpoint_signal") :
+		        "TERM",
+		    cli_show_int(job, "kill_grace_s"),
+		    cli_show_int(job, "preemptions"),
+		    cli_show_int(job, "preemptions") == 1 ? "" : "s");
+}
+
 /*
  * A member of job.show's answer: inside the job object (as gpuqd sends
  * it) or beside it.
@@ -231,9 +288,11 @@ cli_show_render(struct buf *b, const json_t *res, long long now)
 	cli_show_kv(b, "user", "%s", cli_show_str(job, "user"));
 	cli_show_kv(b, "project", "%s", cli_show_str(job, "project"));
 	cli_show_request(b, job);
+	cli_show_where(b, job);
 	cli_show_alloc(b, json_object_get(job, "alloc"));
 	cli_show_times(b, job, now);
 	cli_show_outcome(b, job);
+	cli_show_sched(b, job, now);
 	cli_show_command(b, res);
 	cli_show_history(b, cli_show_extra(res, "history"));
 }

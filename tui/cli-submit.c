@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/base/error.h"
@@ -18,33 +19,48 @@ static int cli_submit_fn(struct cli *, int, char **);
 const struct cli_cmd cli_cmd_submit = {
 	.name = "submit",
 	.summary = "Queue a command as a job",
-	.usage = "submit [options] [--] COMMAND [ARGS...]\n"
-	         "  -g, --gpus N        whole GPUs (2) or a share of one "
-	         "(0.5)\n"
-	         "      --gpu-mem SIZE  a share of one GPU sized by memory "
-	         "(20G)\n"
-	         "  -c, --cpus N        CPU cores (may be fractional)\n"
-	         "  -m, --mem SIZE      host memory (16G; a bare number is "
-	         "MiB)\n"
-	         "  -n, --name NAME     job name (default: the command's "
-	         "name)\n"
-	         "  -p, --project P     project to charge (default: "
-	         "default)\n"
-	         "  -t, --time T        time limit (4h, 1h30m, 2-00:00:00; "
-	         "a bare number is\n"
-	         "                      minutes)\n"
-	         "      --class C       interactive, train or inference\n"
-	         "      --priority N    -1000 .. 1000 (default 0)\n"
-	         "      --preemptible, --no-preemptible\n"
-	         "      --grace T       SIGTERM to SIGKILL on cancel (e.g. 30s; "
-	         "default: the\n"
-	         "                      daemon's kill-grace, 10s)\n"
-	         "  -e, --env K=V       set a variable (repeatable); the "
-	         "whole current\n"
-	         "                      environment is always sent\n"
-	         "  -w, --workdir DIR   where the job starts (default: the "
-	         "current directory)\n"
-	         "      --json          print the daemon's answer as JSON\n",
+	.usage =
+	    "submit [options] [--] COMMAND [ARGS...]\n"
+	    "  -g, --gpus N        whole GPUs (2) or a share of one "
+	    "(0.5)\n"
+	    "      --gpu-mem SIZE  a share of one GPU sized by memory "
+	    "(20G)\n"
+	    "  -c, --cpus N        CPU cores (may be fractional)\n"
+	    "  -m, --mem SIZE      host memory (16G; a bare number is "
+	    "MiB)\n"
+	    "  -n, --name NAME     job name (default: the command's "
+	    "name)\n"
+	    "  -p, --project P     project to charge (default: "
+	    "default)\n"
+	    "  -t, --time T        time limit (4h, 1h30m, 2-00:00:00; "
+	    "a bare number is\n"
+	    "                      minutes)\n"
+	    "      --class C       interactive, train or inference\n"
+	    "      --priority N    -1000 .. 1000 (default 0)\n"
+	    "      --preemptible, --no-preemptible\n"
+	    "      --grace T       SIGTERM to SIGKILL on cancel (e.g. 30s; "
+	    "default: the\n"
+	    "                      daemon's kill-grace, 10s)\n"
+	    "  -e, --env K=V       set a variable (repeatable); the "
+	    "whole current\n"
+	    "                      environment is always sent\n"
+	    "  -w, --workdir DIR   where the job starts (default: the "
+	    "current directory)\n"
+	    "      --pool P        run in node pool P\n"
+	    "      --labels L,M    run on nodes that carry these labels\n"
+	    "      --gpu-model M   GPU models it accepts (H100|A100)\n"
+	    "      --nodes N       a gang: N nodes at once, each with the "
+	    "GPUs,\n"
+	    "                      CPUs and memory above\n"
+	    "      --checkpoint-signal SIG\n"
+	    "                      sent to swap the job out (USR1; "
+	    "default TERM); it\n"
+	    "                      then has --grace to save and exit, "
+	    "and is requeued\n"
+	    "      --dry-run       say when it would start and whom it "
+	    "would swap out;\n"
+	    "                      submit nothing\n"
+	    "      --json          print the daemon's answer as JSON\n",
 	.fn = cli_submit_fn,
 };
 
@@ -56,6 +72,12 @@ enum {
 	SUBMIT_NO_PREEMPT,
 	SUBMIT_GRACE,
 	SUBMIT_JSON,
+	SUBMIT_POOL,
+	SUBMIT_LABELS,
+	SUBMIT_MODEL,
+	SUBMIT_NODES,
+	SUBMIT_CKPT,
+	SUBMIT_DRY,
 };
 
 static const struct option cli_submit_opts[] = {
@@ -74,6 +96,12 @@ static const struct option cli_submit_opts[] = {
 	{ "env", required_argument, NULL, 'e' },
 	{ "workdir", required_argument, NULL, 'w' },
 	{ "json", no_argument, NULL, SUBMIT_JSON },
+	{ "pool", required_argument, NULL, SUBMIT_POOL },
+	{ "labels", required_argument, NULL, SUBMIT_LABELS },
+	{ "gpu-model", required_argument, NULL, SUBMIT_MODEL },
+	{ "nodes", required_argument, NULL, SUBMIT_NODES },
+	{ "checkpoint-signal", required_argument, NULL, SUBMIT_CKPT },
+	{ "dry-run", no_argument, NULL, SUBMIT_DRY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -84,6 +112,7 @@ struct cli_submit {
 	json_t *env;         /* owned: --env overrides */
 	const char *workdir; /* --workdir, or NULL */
 	int json;
+	int dry; /* --dry-run */
 };
 
 static json_t *
@@ -186,6 +215,36 @@ cli_submit_class(json_t *p, const char *arg)
 	return json_object_set_new(p, "class", json_string(arg));
 }
 
+/* Where it runs, how it is swapped out, --dry-run. */
+static int
+cli_submit_where(struct cli_submit *s, int ch, const char *arg)
+{
+	static const char *const keys[] = { "pool", "labels", "gpu_model",
+		"nodes", "checkpoint_signal" };
+	char *end;
+	long n;
+
+	switch (ch) {
+	case SUBMIT_POOL:
+	case SUBMIT_LABELS:
+	case SUBMIT_MODEL:
+	case SUBMIT_CKPT:
+		if (arg[0] == '\0')
+			return GQ_EINVAL;
+		return json_object_set_new(s->params, keys[ch - SUBMIT_POOL],
+		    json_string(arg));
+	case SUBMIT_NODES:
+		n = strtol(arg, &end, 10);
+		if (end == arg || *end != '\0' || n < 1 || n > 64)
+			return GQ_EINVAL;
+		return json_object_set_new(s->params, "nodes", json_integer(n));
+	case SUBMIT_DRY:
+		s->dry = 1;
+		return json_object_set_new(s->params, "dry_run", json_true());
+	}
+	return GQ_EINVAL;
+}
+
 /* Parses one option; returns 0 or GQ_EINVAL (a bad value). */
 static int
 cli_submit_opt(struct cli_submit *s, int ch, const char *arg)
@@ -218,7 +277,7 @@ cli_submit_opt(struct cli_submit *s, int ch, const char *arg)
 		s->json = 1;
 		return 0;
 	}
-	return GQ_EINVAL;
+	return cli_submit_where(s, ch, arg);
 }
 
 /*
@@ -300,12 +359,18 @@ cli_submit_send(struct cli *cli, struct cli_submit *s)
 	char *cause;
 	int rc;
 
-	rc = cli_rpc_keyed(cli, "job.submit", json_incref(s->params), &result,
-	    &cause);
+	if (s->dry)
+		rc = cli_rpc(cli, "job.submit", json_incref(s->params), &result,
+		    &cause);
+	else
+		rc = cli_rpc_keyed(cli, "job.submit", json_incref(s->params),
+		    &result, &cause);
 	if (rc != 0)
 		return cli_fail(cli, "submit", rc, cause);
 	if (s->json) {
 		rc = cli_print_json(result);
+	} else if (s->dry) {
+		rc = cli_dryrun_print(result, (long long)time(NULL));
 	} else {
 		id = json_object_get(json_object_get(result, "job"), "id");
 		printf("Submitted job %lld\n",
@@ -335,6 +400,10 @@ cli_submit_hint(int ch)
 		return " (an integer from -1000 to 1000)";
 	case SUBMIT_CLASS:
 		return " (interactive, train or inference)";
+	case SUBMIT_NODES:
+		return " (1 to 64)";
+	case SUBMIT_CKPT:
+		return " (a signal name such as USR1)";
 	case 'e':
 		return " (NAME=VALUE)";
 	}

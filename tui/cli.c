@@ -37,6 +37,7 @@ static const struct cli_cmd *const cli_cmds[] = {
 	&cli_cmd_cancel,
 	&cli_cmd_logs,
 	&cli_cmd_status,
+	&cli_cmd_projects,
 	&cli_cmd_watch,
 	&cli_cmd_help,
 };

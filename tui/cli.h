@@ -44,6 +44,7 @@ extern const struct cli_cmd cli_cmd_cancel;
 extern const struct cli_cmd cli_cmd_logs;
 extern const struct cli_cmd cli_cmd_status;
 extern const struct cli_cmd cli_cmd_watch;
+extern const struct cli_cmd cli_cmd_projects;
 
 /* Runs gpuq with its whole command line; returns the exit status. */
 int cli_main(int argc, char **argv);
@@ -119,5 +120,12 @@ int cli_ls_render(struct cli *cli, json_t *params, long long now,
  */
 int cli_status_render(struct cli *cli, int compact, struct buf *out,
     char **cause);
+
+/*
+ * Prints what job.submit's dry run answered (cli-dryrun.c): when the job
+ * would start, why it would wait, whom it would swap out.  now is the
+ * time for "in 2h".  Returns a CLI_EXIT_*.
+ */
+int cli_dryrun_print(const json_t *result, long long now);
 
 #endif

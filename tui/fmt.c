@@ -67,8 +67,7 @@ fmt_in(long cp, const long (*r)[2], size_t n)
 	return 0;
 }
 
-/* Columns a printable code point takes: 0, 1 or 2. */
-static size_t
+size_t
 fmt_cp_width(long cp)
 {
 	static const long zero[][2] = { { 0x0300, 0x036f }, { 0x0483, 0x0489 },
@@ -88,6 +87,12 @@ fmt_cp_width(long cp)
 	if (fmt_in(cp, wide, sizeof(wide) / sizeof(wide[0])))
 		return 2;
 	return 1;
+}
+
+size_t
+fmt_utf8_decode(const char *s, long *cp)
+{
+	return fmt_decode((const unsigned char *)s, cp);
 }
 
 static void

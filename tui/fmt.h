@@ -26,6 +26,15 @@
  */
 size_t fmt_width(const char *s);
 
+/* Columns a printable code point takes: 0, 1 or 2. */
+size_t fmt_cp_width(long cp);
+
+/*
+ * Decodes the UTF-8 character at s (NUL-terminated).  Returns the bytes
+ * it takes (an invalid sequence is one byte with *cp set to -1).
+ */
+size_t fmt_utf8_decode(const char *s, long *cp);
+
 /*
  * Copies s into out (n bytes) as a cell at most maxw columns wide:
  * control characters become '?', and a longer text is cut at a character

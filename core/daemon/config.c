@@ -267,8 +267,8 @@ config_print_none(const struct config *cfg, FILE *fp, const char *name)
 	/* Printed with the projects. */
 }
 
-#define config_print_department	  config_print_none
-#define config_print_user	  config_print_none
+#define config_print_department   config_print_none
+#define config_print_user         config_print_none
 #define config_print_policy_param config_print_none
 
 static int
@@ -276,20 +276,21 @@ config_set_node_pool(struct config *cfg, const char *v, char *cause, size_t n)
 {
 	if (strlen(v) >= MODEL_MAX_POOL || model_labels_check(v) != 0 ||
 	    strchr(v, ',') != NULL) {
-		snprintf(cause, n, "node-pool wants a name of A-Z a-z 0-9 _ . -"
-		                   ", at most 31 bytes");
+		snprintf(cause, n,
+		    "node-pool wants a name of A-Z a-z 0-9 _ . -"
+		    ", at most 31 bytes");
 		return GQ_EINVAL;
 	}
 	return config_setstr(&cfg->node_pool, v);
 }
 
 static int
-config_set_node_labels(struct config *cfg, const char *v, char *cause,
-    size_t n)
+config_set_node_labels(struct config *cfg, const char *v, char *cause, size_t n)
 {
 	if (model_labels_check(v) != 0) {
-		snprintf(cause, n, "node-labels wants names separated by "
-		                   "commas: gpu,nvlink");
+		snprintf(cause, n,
+		    "node-labels wants names separated by "
+		    "commas: gpu,nvlink");
 		return GQ_EINVAL;
 	}
 	return config_setstr(&cfg->node_labels, v);

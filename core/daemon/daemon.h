@@ -135,6 +135,7 @@ struct daemon {
 	size_t ncmdline_opts;
 	/* Usage that decays (fair share): finished runs, from the store. */
 	struct usage_book usage;
+	int64_t last_plan; /* when the scheduler last planned */
 };
 
 struct evslot {
@@ -230,6 +231,19 @@ void run_tick(struct daemon *d, int64_t now);
 void run_cancel(struct daemon *d, struct job *j, enum job_state intent,
     int64_t now, const char *reason);
 void run_unwatch(struct job *j);
+
+/* run-preempt.c: swap-outs (a signal, a grace period, a requeue). */
+void run_preempt(struct daemon *d, struct job *j, int64_t for_job,
+    enum preempt_why why, int64_t now);
+/* After the commit: sends the swap-out signal. */
+void run_stop(struct daemon *d, struct job *j);
+/* A swapped-out job ended: back to PENDING. */
+void run_requeue(struct daemon *d, struct job *j, const struct exec_result *res,
+    int64_t now);
+
+/* dryrun.c: job.submit's dry run: would it start, when, whom would it
+ * swap out (new object; j is not kept). */
+json_t *dryrun_submit(struct daemon *d, struct job *j, int64_t now);
 
 /* run-input.c: what the policy and the quota views read. */
 /*

@@ -84,13 +84,72 @@ jobjson_nullable_int(int present, int64_t v)
 	return present ? json_integer(v) : json_null();
 }
 
+/*
+ * A waiting job's standing from the last plan: reason, position, the
+ * estimated start (null: unknown), whether it holds a reservation, and
+ * what would start it now (null: nothing known).
+ */
 static json_t *
 jobjson_wait(const struct job *j)
 {
+	char hint[256];
+	json_t *o;
+
 	if (j->core.state != JOB_PENDING || j->wait == WAIT_NONE)
 		return json_null();
-	return json_pack("{s:s,s:i}", "reason", sched_reason_name(j->wait),
+	o = json_pack("{s:s,s:i}", "reason", sched_reason_name(j->wait),
 	    "position", j->position);
+	if (j->plan_wait.job_id != j->core.id)
+		return o;
+	sched_hint_text(&j->plan_wait, daemon_now(), hint, sizeof(hint));
+	json_object_set_new(o, "eta",
+	    j->plan_wait.eta > 0 ? json_integer(j->plan_wait.eta) :
+	                           json_null());
+	json_object_set_new(o, "reserved", json_boolean(j->plan_wait.reserved));
+	json_object_set_new(o, "hint",
+	    hint[0] != '\0' ? json_string(hint) : json_null());
+	return o;
+}
+
+/* A running job's preemption risk: level, text, until (protection). */
+static json_t *
+jobjson_risk(const struct job *j)
+{
+	char text[256];
+
+	sched_risk_text(&j->plan_risk, daemon_now(), text, sizeof(text));
+	return json_pack("{s:s,s:s,s:o}", "level",
+	    sched_risk_name(j->plan_risk.level), "text", text, "until",
+	    j->plan_risk.until > 0 ? json_integer(j->plan_risk.until) :
+	                             json_null());
+}
+
+/* Members that appear only when set, so older readers see no change. */
+static void
+jobjson_extras(const struct job *j, json_t *o)
+{
+	const struct req *r = &j->core.req;
+	json_t *req = json_object_get(o, "request");
+
+	if (r->pool[0] != '\0')
+		json_object_set_new(req, "pool", json_string(r->pool));
+	if (r->labels[0] != '\0')
+		json_object_set_new(req, "labels", json_string(r->labels));
+	if (r->gpu_model[0] != '\0')
+		json_object_set_new(req, "gpu_model",
+		    json_string(r->gpu_model));
+	if (r->nodes > 1)
+		json_object_set_new(req, "nodes", json_integer(r->nodes));
+	if (j->ckpt_signal > 0)
+		json_object_set_new(o, "checkpoint_signal",
+		    json_string(sigabbrev_np(j->ckpt_signal) ?
+		            sigabbrev_np(j->ckpt_signal) :
+		            "?"));
+	if (j->preemptions > 0)
+		json_object_set_new(o, "preemptions",
+		    json_integer(j->preemptions));
+	if (j->core.state == JOB_RUNNING && j->plan_risk.job_id == j->core.id)
+		json_object_set_new(o, "risk", jobjson_risk(j));
 }
 
 json_t *
@@ -121,6 +180,7 @@ jobjson_encode(struct daemon *d, const struct job *j, int detail)
 	json_object_set_new(o, "attempt", json_integer(j->attempt));
 	json_object_set_new(o, "kill_grace_s", json_integer(j->kill_grace_s));
 	json_object_set_new(o, "wait", jobjson_wait(j));
+	jobjson_extras(j, o);
 	if (detail)
 		json_object_set_new(o, "env", jobjson_env(j));
 	return o;

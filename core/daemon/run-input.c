@@ -22,8 +22,8 @@ run_input_build(struct daemon *d, int64_t now, const struct job *extra,
 	ri->pending = xreallocarray(NULL, d->nactive + 2, sizeof(*ri->pending));
 	ri->running = xreallocarray(NULL, d->nactive + 1, sizeof(*ri->running));
 	ri->free_c.nnodes = d->cluster.nnodes;
-	ri->free_c.nodes = xreallocarray(NULL, d->cluster.nnodes + 1,
-	    sizeof(struct node));
+	ri->free_c.nodes =
+	    xreallocarray(NULL, d->cluster.nnodes + 1, sizeof(struct node));
 	memcpy(ri->free_c.nodes, d->cluster.nodes,
 	    d->cluster.nnodes * sizeof(struct node));
 	for (i = 0; i < d->nactive; i++) {
@@ -140,8 +140,8 @@ run_usage_rebuild(struct daemon *d, int64_t now)
 		j = d->jobs[i];
 		if (j->start_time > 0 && j->end_time >= j->start_time &&
 		    model_state_final(j->core.state))
-			run_usage_add(d, j, j->end_time < now ? j->end_time :
-			                                        now);
+			run_usage_add(d, j,
+			    j->end_time < now ? j->end_time : now);
 	}
 }
 

@@ -16,6 +16,8 @@
 #include "core/base/xmalloc.h"
 #include "core/daemon/daemon.h"
 
+#define RUN_REPLAN_S 5 /* seconds between plans when nothing else asks */
+
 void
 run_queue_after(struct daemon *d, enum after_kind kind, int64_t id)
 {
@@ -29,25 +31,9 @@ run_queue_after(struct daemon *d, enum after_kind kind, int64_t id)
 	d->nafter++;
 }
 
-/* The cluster with what running jobs hold taken out. */
+/* The plan's word on each waiting job and each running one. */
 static void
-run_free_capacity(struct daemon *d, struct cluster *out)
-{
-	struct job *j;
-	size_t i;
-
-	out->nnodes = d->cluster.nnodes;
-	out->nodes = xreallocarray(NULL, out->nnodes, sizeof(struct node));
-	memcpy(out->nodes, d->cluster.nodes, out->nnodes * sizeof(struct node));
-	for (i = 0; i < d->nactive; i++) {
-		j = d->active[i];
-		if (j->core.state == JOB_RUNNING)
-			cluster_take(out, &j->core.alloc);
-	}
-}
-
-static void
-run_apply_plan(struct daemon *d, const struct plan *p, int64_t now)
+run_apply_standing(struct daemon *d, const struct plan *p)
 {
 	struct job *j;
 	size_t i;
@@ -57,47 +43,69 @@ run_apply_plan(struct daemon *d, const struct plan *p, int64_t now)
 			continue;
 		j->wait = p->waiting[i].reason;
 		j->position = p->waiting[i].position;
+		j->plan_wait = p->waiting[i];
 	}
+	for (i = 0; i < p->nrisks; i++)
+		if ((j = jobs_find(d, p->risks[i].job_id)) != NULL)
+			j->plan_risk = p->risks[i];
+}
+
+static void
+run_apply_start(struct daemon *d, struct job *j, const struct decision *dc,
+    int64_t now)
+{
+	if (dc->ngang > 0) {
+		log_warn("job %lld spans %d nodes: the local executor runs "
+		         "one",
+		    (long long)j->core.id, (int)dc->ngang + 1);
+		return;
+	}
+	j->core.alloc = dc->alloc;
+	j->wait = WAIT_NONE;
+	j->position = 0;
+	memset(&j->plan_wait, 0, sizeof(j->plan_wait));
+	j->attempt++;
+	j->end_intent = 0;
+	jobs_set_state(d, j, JOB_RUNNING, now, NULL);
+	run_queue_after(d, AFTER_START, j->core.id);
+}
+
+static void
+run_apply_plan(struct daemon *d, const struct plan *p, int64_t now)
+{
+	const struct decision *dc;
+	struct job *j;
+	size_t i;
+
+	run_apply_standing(d, p);
 	for (i = 0; i < p->ndecisions; i++) {
-		j = jobs_find(d, p->decisions[i].job_id);
-		if (j == NULL || j->core.state != JOB_PENDING)
+		dc = &p->decisions[i];
+		if ((j = jobs_find(d, dc->job_id)) == NULL)
 			continue;
-		j->core.alloc = p->decisions[i].alloc;
-		j->wait = WAIT_NONE;
-		j->position = 0;
-		j->attempt++;
-		j->end_intent = 0;
-		jobs_set_state(d, j, JOB_RUNNING, now, NULL);
-		run_queue_after(d, AFTER_START, j->core.id);
+		if (dc->kind == DECIDE_START && j->core.state == JOB_PENDING)
+			run_apply_start(d, j, dc, now);
+		else if (dc->kind == DECIDE_PREEMPT &&
+		    j->core.state == JOB_RUNNING)
+			run_preempt(d, j, dc->for_job, dc->why, now);
 	}
 }
 
 void
 run_schedule(struct daemon *d, int64_t now)
 {
-	const struct job_core **pending;
-	struct sched_input in;
-	struct cluster free_c;
+	struct run_input ri;
 	struct plan p;
-	size_t i, n = 0;
 
 	d->sched_dirty = 0;
-	pending = xreallocarray(NULL, d->nactive + 1, sizeof(*pending));
-	for (i = 0; i < d->nactive; i++)
-		if (d->active[i]->core.state == JOB_PENDING)
-			pending[n++] = &d->active[i]->core;
-	run_free_capacity(d, &free_c);
-	in.cluster = &free_c;
-	in.pending = pending;
-	in.npending = n;
-	in.now = now;
+	d->last_plan = now;
+	run_input_build(d, now, NULL, &ri);
 	plan_init(&p);
-	if (n > 0 && d->policy->plan(&in, &p) != 0)
+	if ((ri.in.npending > 0 || ri.in.nrunning > 0) &&
+	    d->policy->plan(&ri.in, &p) != 0)
 		log_error("policy %s failed to plan", d->policy->name);
 	run_apply_plan(d, &p, now);
 	plan_done(&p);
-	free(free_c.nodes);
-	free(pending);
+	run_input_done(&ri);
 }
 
 static void
@@ -185,6 +193,10 @@ run_finish(struct daemon *d, struct job *j, const struct exec_result *res,
 	enum job_state s = run_end_state(j, res);
 	char why[600];
 
+	if (j->end_intent == JOB_INTENT_REQUEUE) {
+		run_requeue(d, j, res, now);
+		return;
+	}
 	j->exit_code = res->exit_code;
 	j->exit_signal = res->exit_signal;
 	why[0] = '\0';
@@ -249,6 +261,8 @@ run_after_commit(struct daemon *d)
 			continue;
 		if (d->after[i].kind == AFTER_START)
 			run_start(d, j);
+		else if (d->after[i].kind == AFTER_PREEMPT)
+			run_stop(d, j);
 		else if (j->core.state == JOB_RUNNING && j->attempt > 0)
 			d->exec->cancel(&d->xctx, j, j->kill_grace_s);
 	}
@@ -263,7 +277,9 @@ run_cancel(struct daemon *d, struct job *j, enum job_state intent, int64_t now,
 		jobs_set_state(d, j, intent, now, reason);
 		return;
 	}
-	if (j->core.state != JOB_RUNNING || j->end_intent != 0)
+	/* A job being swapped out may still be cancelled: then it ends. */
+	if (j->core.state != JOB_RUNNING ||
+	    (j->end_intent != 0 && j->end_intent != JOB_INTENT_REQUEUE))
 		return;
 	j->end_intent = (int32_t)intent;
 	job_set_reason(j, reason);
@@ -294,7 +310,13 @@ run_tick(struct daemon *d, int64_t now)
 			run_check_job(d, j, now);
 	}
 	last_poll = now;
-	if (store_in_txn(d->store) || d->nafter > 0)
+	/*
+	 * Time alone changes a plan: protections end, reservations come due,
+	 * estimates age.  Plan again now and then while anything is queued.
+	 */
+	if (now - d->last_plan >= RUN_REPLAN_S && d->nactive > 0)
+		d->sched_dirty = 1;
+	if (store_in_txn(d->store) || d->nafter > 0 || d->sched_dirty)
 		daemon_kick(d);
 }
 
@@ -319,6 +341,11 @@ run_recover_one(struct daemon *d, struct job *j, int64_t now)
 		log_info("job %lld adopted (supervisor %lld)",
 		    (long long)j->core.id, (long long)j->sup_pid);
 		run_watch(d, j);
+		/* A stop the crash may have kept from being sent. */
+		if (j->end_intent == JOB_INTENT_REQUEUE)
+			run_stop(d, j);
+		else if (j->end_intent != 0)
+			d->exec->cancel(&d->xctx, j, j->kill_grace_s);
 		break;
 	case EXEC_GONE:
 		run_finish(d, j, &res, now);

@@ -148,6 +148,26 @@ daemon_reload_warn(const char *name)
 	    name);
 }
 
+/*
+ * Projects, quotas, users, policy parameters and this node's pool and
+ * labels change at once; jobs keep running whatever their project became
+ * (a project no longer declared is treated as one with no quota).
+ */
+static void
+daemon_reload_projects(struct daemon *d, struct config *fresh)
+{
+	struct projects old = d->cfg.projects;
+	char *pool = d->cfg.node_pool, *labels = d->cfg.node_labels;
+
+	d->cfg.projects = fresh->projects;
+	fresh->projects = old;
+	d->cfg.node_pool = fresh->node_pool;
+	d->cfg.node_labels = fresh->node_labels;
+	fresh->node_pool = pool;
+	fresh->node_labels = labels;
+	run_projects_apply(d, daemon_now());
+}
+
 static void
 daemon_reload(struct daemon *d)
 {
@@ -175,6 +195,7 @@ daemon_reload(struct daemon *d)
 	d->cfg.kill_grace_s = fresh.kill_grace_s;
 	d->cfg.log_level = fresh.log_level;
 	log_init("gpuqd", (enum log_level)d->cfg.log_level);
+	daemon_reload_projects(d, &fresh);
 	config_done(&fresh);
 	d->sched_dirty = 1;
 	daemon_kick(d);
@@ -431,6 +452,7 @@ daemon_init(struct daemon *d, const char *self_exe)
 	daemon_init_cluster(d);
 	events_init(d, d->cfg.event_history);
 	jobs_load(d);
+	run_projects_apply(d, daemon_now());
 	run_recover(d);
 	daemon_init_handles(d);
 	return daemon_listen(d);

@@ -2,6 +2,7 @@
  * job.submit: checks everything a client sent, then queues the job.
  */
 #include <ctype.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,13 +215,96 @@ submit_meta(struct job *j, json_t *p, char **cause)
 	return 0;
 }
 
+/* "USR1", "SIGUSR1" or a number: a signal a job can catch. */
+static int
+submit_signal(const char *s, int32_t *out)
+{
+	const char *name;
+	char *end;
+	long n;
+	int i;
+
+	if (strncmp(s, "SIG", 3) == 0)
+		s += 3;
+	n = strtol(s, &end, 10);
+	if (end != s && *end == '\0' && n > 0 && n <= 64)
+		i = (int)n;
+	else
+		for (i = 1; i <= 64; i++)
+			if ((name = sigabbrev_np(i)) != NULL &&
+			    strcmp(name, s) == 0)
+				break;
+	if (i > 64 || i == SIGKILL || i == SIGSTOP)
+		return GQ_EINVAL;
+	*out = i;
+	return 0;
+}
+
+/* Where it may run (pool, labels, GPU model, nodes), how it is swapped. */
+static int
+submit_where(struct job *j, json_t *p, char **cause)
+{
+	const char *pool, *labels, *model, *sig;
+	struct req *r = &j->core.req;
+	int64_t nodes;
+	int rc;
+
+	if ((rc = params_str(p, "pool", MODEL_MAX_POOL - 1, "", &pool,
+	         cause)) != 0 ||
+	    (rc = params_str(p, "labels", MODEL_MAX_LABELS - 1, "", &labels,
+	         cause)) != 0 ||
+	    (rc = params_str(p, "gpu_model", MODEL_MAX_GPU_MODEL - 1, "",
+	         &model, cause)) != 0 ||
+	    (rc = params_str(p, "checkpoint_signal", 16, NULL, &sig, cause)) !=
+	        0 ||
+	    (rc = params_int(p, "nodes", 1, MODEL_MAX_GANG_NODES, 1, &nodes,
+	         cause)) != 0)
+		return rc;
+	if ((pool[0] != '\0' && !submit_name_ok(pool)) ||
+	    model_labels_check(labels) != 0)
+		return submit_fail(cause,
+		    "\"pool\" and \"labels\" are names of A-Z a-z 0-9 _ - . "
+		    "(labels separated by commas)");
+	if (sig != NULL && submit_signal(sig, &j->ckpt_signal) != 0)
+		return submit_fail(cause,
+		    "\"checkpoint_signal\" must be a signal a job can catch, "
+		    "such as USR1 or TERM");
+	snprintf(r->pool, sizeof(r->pool), "%s", pool);
+	snprintf(r->labels, sizeof(r->labels), "%s", labels);
+	snprintf(r->gpu_model, sizeof(r->gpu_model), "%s", model);
+	r->nodes = nodes > 1 ? (int32_t)nodes : 0;
+	return 0;
+}
+
+/*
+ * With projects declared, a job names one of them; a job with no time
+ * limit gets its project's default (or the policy's).
+ */
+static int
+submit_project(struct verb_ctx *v, struct job *j, char **cause)
+{
+	const struct projects *p = &v->d->cfg.projects;
+
+	if (p->any && project_find(p, j->core.project) < 0) {
+		*cause = xasprintf("no project \"%s\" (gpuq projects lists "
+		                   "them)",
+		    j->core.project);
+		return GQ_EINVAL;
+	}
+	if (j->core.req.time_limit_s == 0)
+		j->core.req.time_limit_s =
+		    project_default_time(p, j->core.project);
+	return 0;
+}
+
 static int
 submit_parse(struct verb_ctx *v, struct job *j, char **cause)
 {
 	static const char *const allowed[] = { "argv", "env", "workdir", "name",
 		"project", "gpus", "gpu_mem_mb", "cpus", "mem_mb",
 		"time_limit_s", "class", "priority", "preemptible",
-		"kill_grace_s", NULL };
+		"kill_grace_s", "pool", "labels", "gpu_model", "nodes",
+		"checkpoint_signal", "dry_run", NULL };
 	size_t bytes = 0;
 	char why[256];
 	int rc;
@@ -229,7 +313,9 @@ submit_parse(struct verb_ctx *v, struct job *j, char **cause)
 	    (rc = submit_argv(j, v->params, &bytes, cause)) != 0 ||
 	    (rc = submit_env(j, v->params, &bytes, cause)) != 0 ||
 	    (rc = submit_req(j, v->params, cause)) != 0 ||
-	    (rc = submit_meta(j, v->params, cause)) != 0)
+	    (rc = submit_meta(j, v->params, cause)) != 0 ||
+	    (rc = submit_where(j, v->params, cause)) != 0 ||
+	    (rc = submit_project(v, j, cause)) != 0)
 		return rc;
 	if (bytes > JOB_MAX_ARGBYTES) {
 		*cause = xstrdup("argv and env together exceed 256 KiB");
@@ -248,9 +334,10 @@ verb_job_submit(struct verb_ctx *v, json_t **result, char **cause)
 {
 	struct daemon *d = v->d;
 	struct job *j = job_new();
-	int rc;
+	int rc, dry;
 
-	if ((rc = submit_parse(v, j, cause)) != 0) {
+	if ((rc = submit_parse(v, j, cause)) != 0 ||
+	    (rc = params_bool(v->params, "dry_run", 0, &dry, cause)) != 0) {
 		job_free(j);
 		return rc;
 	}
@@ -260,6 +347,12 @@ verb_job_submit(struct verb_ctx *v, json_t **result, char **cause)
 	j->gid = v->c->gid;
 	j->core.submit_time = v->now;
 	j->core.state = JOB_PENDING;
+	if (dry) {
+		/* Planned as if queued; nothing is kept. */
+		*result = dryrun_submit(d, j, v->now);
+		job_free(j);
+		return 0;
+	}
 	jobs_add(d, j);
 	store_begin(d->store);
 	store_meta_set(d->store, "next_job_id", d->next_job_id);

@@ -23,6 +23,8 @@ static const struct verb verbs_table[] = {
 	{ "job.cancel", 1, verb_job_cancel },
 	{ "job.logs", 0, verb_job_logs },
 	{ "cluster.status", 0, verb_cluster_status },
+	{ "project.list", 0, verb_project_list },
+	{ "project.show", 0, verb_project_show },
 	{ "events.subscribe", 0, verb_events_subscribe },
 	{ "server.stats", 0, verb_server_stats },
 };

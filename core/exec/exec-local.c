@@ -394,6 +394,7 @@ exec_local_spawn(const struct exec_ctx *x, const char *dir, int32_t attempt,
     pid_t *sup, uint64_t *start, char *cause, size_t n)
 {
 	struct exec_local_spawn s;
+	sigset_t all, old;
 	pid_t pid;
 	int rc = GQ_EIO;
 
@@ -410,8 +411,18 @@ exec_local_spawn(const struct exec_ctx *x, const char *dir, int32_t attempt,
 		free(s.log);
 		return GQ_EIO;
 	}
+	/*
+	 * The children inherit the daemon's signal handlers (libuv's, which
+	 * write to the daemon's own signal pipe).  Everything stays blocked
+	 * in them until the handlers are reset and the supervisor's mask is
+	 * set just before exec, so a cancel that comes early is held for the
+	 * supervisor instead of stopping the daemon.
+	 */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
 	if ((pid = fork()) == 0)
 		exec_local_child(&s);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(s.pidp[1]);
 	close(s.go[0]);
 	if (pid < 0)
@@ -628,11 +639,13 @@ exec_local_check(const struct exec_ctx *x, const struct job *j,
 }
 
 /*
- * Sends SIGTERM with the grace period as its value (sigqueue), through a
- * pidfd where there is one so that a reused pid is never signalled.
+ * Sends the supervisor SIGTERM with a value (sigqueue): the grace period,
+ * plus the signal for the job shifted left 16 bits when it is not SIGTERM
+ * (supervise.c).  Through a pidfd where there is one, so that a reused pid
+ * is never signalled.
  */
 static int
-exec_local_signal(pid_t pid, uint64_t start, int32_t grace_s)
+exec_local_signal(pid_t pid, uint64_t start, int32_t value)
 {
 	siginfo_t si;
 	int fd, rc;
@@ -642,7 +655,7 @@ exec_local_signal(pid_t pid, uint64_t start, int32_t grace_s)
 	si.si_code = SI_QUEUE;
 	si.si_pid = getpid();
 	si.si_uid = getuid();
-	si.si_value.sival_int = grace_s < 0 ? 0 : grace_s;
+	si.si_value.sival_int = value < 0 ? 0 : value;
 	if ((fd = exec_local_pidfd(pid, start)) >= 0) {
 		rc = (int)syscall(SYS_pidfd_send_signal, fd, SIGTERM, &si, 0);
 		close(fd);
@@ -666,6 +679,22 @@ exec_local_cancel(const struct exec_ctx *x, const struct job *j,
 		return GQ_ESTATE;
 	exec_local_holder(x, j, &pid, &start);
 	return exec_local_signal(pid, start, grace_s);
+}
+
+static int
+exec_local_stop(const struct exec_ctx *x, const struct job *j, int signo,
+    int32_t grace_s)
+{
+	uint64_t start;
+	pid_t pid;
+
+	if (j->attempt <= 0)
+		return GQ_ESTATE;
+	if (signo < 0 || signo > 64)
+		signo = 0;
+	grace_s = grace_s < 0 ? 0 : grace_s > 0xffff ? 0xffff : grace_s;
+	exec_local_holder(x, j, &pid, &start);
+	return exec_local_signal(pid, start, grace_s | signo << 16);
 }
 
 static enum exec_recovery
@@ -736,4 +765,5 @@ const struct executor exec_local = {
 	.cancel = exec_local_cancel,
 	.recover = exec_local_recover,
 	.log_path = exec_local_log_path,
+	.stop = exec_local_stop,
 };

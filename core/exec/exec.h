@@ -70,6 +70,13 @@ struct executor {
 	 * NULL for any other stream. */
 	char *(*log_path)(const struct exec_ctx *x, int64_t job_id,
 	    const char *stream);
+	/*
+	 * Asks j to save its work and stop, for a swap-out: signo (1..64;
+	 * 0: SIGTERM) to its group, SIGKILL grace_s (0..65535) later.  NULL
+	 * when the executor cannot: the daemon then uses cancel().
+	 */
+	int (*stop)(const struct exec_ctx *x, const struct job *j, int signo,
+	    int32_t grace_s);
 };
 
 /* The executor called name (borrowed), the default for NULL, or NULL. */

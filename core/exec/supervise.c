@@ -323,16 +323,18 @@ supervise_failed(const struct supervise *s, const struct supervise_report *rep,
 	res->exit_signal = 0;
 }
 
-/* SIGTERM to the group now, SIGKILL grace_s seconds later. */
+/* signo (SIGTERM, or a checkpoint signal) to the group now, SIGKILL
+ * grace_s seconds later. */
 static void
-supervise_term(struct supervise *s, int grace_s)
+supervise_term(struct supervise *s, int grace_s, int signo)
 {
 	int64_t deadline;
 
 	if (grace_s < 0)
 		grace_s = 0;
-	log_info("stopping job %ld (grace %d s)", (long)s->pid, grace_s);
-	kill(-s->pid, SIGTERM);
+	log_info("stopping job %ld (signal %d, grace %d s)", (long)s->pid,
+	    signo, grace_s);
+	kill(-s->pid, signo);
 	deadline = supervise_now_ms() + (int64_t)grace_s * 1000;
 	if (s->deadline < 0 || deadline < s->deadline)
 		s->deadline = deadline;
@@ -346,9 +348,17 @@ supervise_read_signals(struct supervise *s)
 	while (read(s->sfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo != SIGTERM && si.ssi_signo != SIGINT)
 			continue;
-		/* The daemon's cancel sends the grace period as the value. */
-		supervise_term(s,
-		    si.ssi_code == SI_QUEUE ? si.ssi_int : s->grace);
+		/*
+		 * The daemon sends the grace period as the value, and for a
+		 * swap-out the signal for the job in bits 16 and up.
+		 */
+		if (si.ssi_code == SI_QUEUE && (si.ssi_int >> 16) > 0)
+			supervise_term(s, si.ssi_int & 0xffff,
+			    (si.ssi_int >> 16) & 0x7f);
+		else
+			supervise_term(s,
+			    si.ssi_code == SI_QUEUE ? si.ssi_int : s->grace,
+			    SIGTERM);
 	}
 }
 

@@ -16,8 +16,8 @@
 #include "core/store/store-int.h"
 
 /*
- * The columns of jobs (created by migration 1 in store.c), in the order
- * both the insert and the select use.
+ * The columns of jobs (created by migrations 1 and 2 in store.c), in the
+ * order both the insert and the select use.
  */
 #define STORE_JOB_COLS(X)                                                      \
 	X(ID, "id")                                                            \
@@ -50,7 +50,13 @@
 	X(KILL_GRACE_S, "kill_grace_s")                                        \
 	X(SUP_PID, "sup_pid")                                                  \
 	X(SUP_START, "sup_start")                                              \
-	X(END_INTENT, "end_intent")
+	X(END_INTENT, "end_intent")                                            \
+	X(REQ_POOL, "req_pool")                                                \
+	X(REQ_LABELS, "req_labels")                                            \
+	X(REQ_GPU_MODEL, "req_gpu_model")                                      \
+	X(REQ_NODES, "req_nodes")                                              \
+	X(CKPT_SIGNAL, "ckpt_signal")                                          \
+	X(PREEMPTIONS, "preemptions")
 
 enum store_job_col {
 #define STORE_JOB_COL_ENUM(name, sql) JC_##name,
@@ -263,6 +269,13 @@ store_job_bind_core(sqlite3_stmt *s, const struct job_core *c)
 	e |= store_bind_i64(s, JC_REQ_CPUS_MILLI + 1, c->req.cpus_milli);
 	e |= store_bind_i64(s, JC_REQ_MEM_MB + 1, c->req.mem_mb);
 	e |= store_bind_i64(s, JC_REQ_TIME_LIMIT_S + 1, c->req.time_limit_s);
+	e |= store_job_bind_array(s, JC_REQ_POOL + 1, c->req.pool,
+	    sizeof(c->req.pool));
+	e |= store_job_bind_array(s, JC_REQ_LABELS + 1, c->req.labels,
+	    sizeof(c->req.labels));
+	e |= store_job_bind_array(s, JC_REQ_GPU_MODEL + 1, c->req.gpu_model,
+	    sizeof(c->req.gpu_model));
+	e |= store_bind_i64(s, JC_REQ_NODES + 1, c->req.nodes);
 	return e;
 }
 
@@ -286,6 +299,8 @@ store_job_bind_run(sqlite3_stmt *s, const struct job *j)
 	e |= store_bind_i64(s, JC_SUP_PID + 1, j->sup_pid);
 	e |= store_bind_i64(s, JC_SUP_START + 1, (int64_t)j->sup_start);
 	e |= store_bind_i64(s, JC_END_INTENT + 1, j->end_intent);
+	e |= store_bind_i64(s, JC_CKPT_SIGNAL + 1, j->ckpt_signal);
+	e |= store_bind_i64(s, JC_PREEMPTIONS + 1, j->preemptions);
 	return e;
 }
 
@@ -353,6 +368,14 @@ store_job_decode_core(sqlite3_stmt *s, struct job_core *c)
 	c->req.cpus_milli = sqlite3_column_int(s, JC_REQ_CPUS_MILLI);
 	c->req.mem_mb = sqlite3_column_int64(s, JC_REQ_MEM_MB);
 	c->req.time_limit_s = sqlite3_column_int64(s, JC_REQ_TIME_LIMIT_S);
+	c->req.nodes = sqlite3_column_int(s, JC_REQ_NODES);
+	if (store_job_col_array(s, JC_REQ_POOL, c->req.pool,
+	        sizeof(c->req.pool)) != 0 ||
+	    store_job_col_array(s, JC_REQ_LABELS, c->req.labels,
+	        sizeof(c->req.labels)) != 0 ||
+	    store_job_col_array(s, JC_REQ_GPU_MODEL, c->req.gpu_model,
+	        sizeof(c->req.gpu_model)) != 0)
+		return GQ_EIO;
 	return store_job_alloc_decode(store_col_text(s, JC_ALLOC), &c->alloc);
 }
 
@@ -374,6 +397,8 @@ store_job_decode_run(sqlite3_stmt *s, struct job *j)
 	j->sup_pid = sqlite3_column_int64(s, JC_SUP_PID);
 	j->sup_start = (uint64_t)sqlite3_column_int64(s, JC_SUP_START);
 	j->end_intent = sqlite3_column_int(s, JC_END_INTENT);
+	j->ckpt_signal = sqlite3_column_int(s, JC_CKPT_SIGNAL);
+	j->preemptions = sqlite3_column_int(s, JC_PREEMPTIONS);
 }
 
 /* Fills a job_new() record from the current row. */

@@ -76,6 +76,13 @@ static const char *const store_migrations[] = {
 	" time INTEGER NOT NULL,"
 	" PRIMARY KEY (user, key)) WITHOUT ROWID;"
 	"CREATE INDEX idem_time ON idem (time);",
+	/* 2: where a job may run, how it is swapped out (issue 3). */
+	"ALTER TABLE jobs ADD COLUMN req_pool TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE jobs ADD COLUMN req_labels TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE jobs ADD COLUMN req_gpu_model TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE jobs ADD COLUMN req_nodes INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN ckpt_signal INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN preemptions INTEGER NOT NULL DEFAULT 0;",
 };
 
 _Static_assert(sizeof(store_migrations) / sizeof(store_migrations[0]) ==

@@ -67,17 +67,12 @@ wait_state "$b" RUNNING
 expect_rc 0 ls --json
 grep -q "\"id\":$b," "$T/out" || itest_fail "ls --json lacks running job $b"
 grep -q '"RUNNING"' "$T/out" || itest_fail "ls --json shows no RUNNING job"
-pgrep -f -- "$MARK" >/dev/null || itest_fail "job $b has no process"
+itest_wait_proc "$MARK" yes || itest_fail "job $b has no process"
 expect_rc 0 cancel "$b"
 wait_state "$b" CANCELLED
 expect_rc 0 show "$b"
 grep -q CANCELLED "$T/out" || itest_fail "gpuq show $b does not say CANCELLED"
-i=0
-while pgrep -f -- "$MARK" >/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || itest_fail "cancelled job $b still runs"
-	sleep 0.1
-done
+itest_wait_proc "$MARK" no || itest_fail "cancelled job $b still runs"
 echo "job $b cancelled"
 
 # Exit codes.

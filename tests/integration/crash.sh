@@ -1,9 +1,10 @@
 #!/bin/bash
 # kill -9 gpuqd while a thousand submits are in flight from several
-# clients, a few times over, restarting it on the same state dir each
-# time.  Then: every acknowledged job exists with its key, each key gives
-# its job back, and no job ran twice (each run appends its id to a marker
-# file).
+# clients, three times over at random moments (the second time SIGTERM),
+# restarting it on the same state dir each time.  A twin client sends some
+# of the same keys at the same time.  Then: every acknowledged job exists
+# with its key, each key gives its job back, and no job ran twice (each
+# run appends its id to a marker file).
 #
 #   crash.sh GPUQD LOADGEN CRASHCHECK GQCALL
 set -u
@@ -25,17 +26,25 @@ for r in $(seq 1 "$ROUNDS"); do
 	"$LOADGEN" -S "$SOCK" -c $CLIENTS -n $PER_CLIENT -k "r$r" \
 		-o "$ACKED" --cmd "$CMD" >"$T/loadgen.$r" 2>&1 &
 	LPID=$!
-	ITEST_PIDS=$LPID
+	# A twin retrying the first two clients' keys at the same time: each
+	# key must still make one job.
+	"$LOADGEN" -S "$SOCK" -c 2 -n $PER_CLIENT -k "r$r" \
+		-o "$ACKED" --cmd "$CMD" >"$T/twin.$r" 2>&1 &
+	TPID=$!
+	ITEST_PIDS="$LPID $TPID"
 	# Kill at a random point of the round: once 50 to 850 more submits
-	# are acknowledged (of 1020), whatever the machine's speed.
+	# are acknowledged (of 1360), whatever the machine's speed.
 	goal=$(( $(acked) + 50 + RANDOM % 800 ))
 	while [ "$(acked)" -lt "$goal" ] && kill -0 "$LPID" 2>/dev/null; do
 		sleep 0.01
 	done
-	itest_stop_gpuqd 9
-	wait "$LPID"
+	# Round 2 stops it politely (SIGTERM): the same must hold.
+	sig=KILL
+	[ "$r" = 2 ] && sig=TERM
+	itest_stop_gpuqd $sig
+	wait "$LPID" "$TPID"
 	ITEST_PIDS=""
-	echo "round $r: killed gpuqd; $(cat "$T/loadgen.$r")"
+	echo "round $r: SIG$sig to gpuqd; $(cat "$T/loadgen.$r")"
 	grep -q ' 0 lost' "$T/loadgen.$r" || lost_rounds=$((lost_rounds + 1))
 done
 

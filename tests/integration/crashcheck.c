@@ -4,6 +4,8 @@
  *   crashcheck -S SOCK -a ACKED [-m MARKER] [-t WAIT_S] [--cmd CMD]
  *
  * ACKED is loadgen's file of acknowledged submits ("ID KEY").  Checks that
+ *   - a key acknowledged twice (by twin clients) got the same id both
+ *     times, and an id never came back for two keys;
  *   - every acknowledged job exists, under the id it was acknowledged with,
  *     named by its key, and no two jobs carry the same name (key);
  *   - submitting each acknowledged key again returns the same id and adds
@@ -130,6 +132,48 @@ crashcheck_acked_exist(struct crashcheck *cc)
 			    (long long)a->id,
 			    crashcheck_str(cc->byid[a->id], "name"), a->key);
 	}
+}
+
+static int
+crashcheck_cmp_ack_key(const void *a, const void *b)
+{
+	return strcmp(((const struct itest_ack *)a)->key,
+	    ((const struct itest_ack *)b)->key);
+}
+
+static int
+crashcheck_cmp_ack_id(const void *a, const void *b)
+{
+	int64_t x = ((const struct itest_ack *)a)->id;
+	int64_t y = ((const struct itest_ack *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One key, one id: across every acknowledgement. */
+static void
+crashcheck_acks_consistent(struct crashcheck *cc)
+{
+	struct itest_ack *a = cc->acks;
+	size_t i, twins = 0;
+
+	qsort(a, cc->nacks, sizeof(*a), crashcheck_cmp_ack_key);
+	for (i = 1; i < cc->nacks; i++) {
+		if (strcmp(a[i - 1].key, a[i].key) != 0)
+			continue;
+		twins++;
+		if (a[i - 1].id != a[i].id)
+			crashcheck_fail(cc,
+			    "key %s acked as jobs %lld and %lld", a[i].key,
+			    (long long)a[i - 1].id, (long long)a[i].id);
+	}
+	qsort(a, cc->nacks, sizeof(*a), crashcheck_cmp_ack_id);
+	for (i = 1; i < cc->nacks; i++)
+		if (a[i - 1].id == a[i].id && strcmp(a[i - 1].key, a[i].key))
+			crashcheck_fail(cc, "job %lld acked for keys %s and %s",
+			    (long long)a[i].id, a[i - 1].key, a[i].key);
+	printf("crashcheck: %zu keys were acknowledged twice (twin clients)\n",
+	    twins);
 }
 
 /* Every acked key again: the same id back, no new job. */
@@ -286,6 +330,7 @@ main(int argc, char **argv)
 	crashcheck_load(&cc);
 	printf("crashcheck: %zu acked, %zu jobs in the store\n", cc.nacks,
 	    json_array_size(cc.jobs));
+	crashcheck_acks_consistent(&cc);
 	crashcheck_acked_exist(&cc);
 	crashcheck_names_unique(&cc);
 	crashcheck_resubmit(&cc);

@@ -1,19 +1,29 @@
 /*
  * gqcall: one protocol call from a shell script.
  *
- *   gqcall -S SOCK [-w SECONDS] VERB [PARAMS-JSON [FIELD...]]
+ *   gqcall -S SOCK [-w SECONDS] [-T PID] VERB [PARAMS-JSON [FIELD...]]
  *
  * Prints the result as one compact JSON line, or with FIELDs each field's
  * value on its own line (a dotted path: "job.state", "jobs.0.id"; strings
  * unquoted).  A refusal prints its code (EINVAL, ...) on stdout and the
  * message on stderr, and exits 1.  Exit 2: bad usage; 3: no connection.
+ *
+ * -T PID makes a request race a stop, the same way every time: once the
+ * hellos are done, PID (the daemon) is stopped (SIGSTOP), the request is
+ * written, SIGTERM is queued behind it, and PID continues.  The daemon
+ * then reads the request and the signal in the same loop turn.
  */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/base/error.h"
+#include "remote/proto.h"
 #include "tests/integration/itest.h"
 
 static void
@@ -79,18 +89,92 @@ gqcall_params(const char *text)
 	return p;
 }
 
+static int
+gqcall_dial(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		fprintf(stderr, "gqcall: cannot connect to %s\n", path);
+		exit(3);
+	}
+	return fd;
+}
+
+/* Reads one line into buf (NUL-terminated).  0, or -1 at EOF. */
+static int
+gqcall_read_line(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	while (len + 1 < size && read(fd, buf + len, 1) == 1) {
+		if (buf[len] == '\n') {
+			buf[len] = '\0';
+			return 0;
+		}
+		len++;
+	}
+	return -1;
+}
+
+static void
+gqcall_write(int fd, const char *s, size_t len)
+{
+	if (write(fd, s, len) != (ssize_t)len) {
+		fprintf(stderr, "gqcall: write failed\n");
+		exit(3);
+	}
+}
+
+/* -T: the request and a SIGTERM reach the daemon together (see above). */
+static int
+gqcall_race(const char *sock, pid_t pid, const char *verb, json_t *params)
+{
+	static const char hello[] = "{\"hello\":{\"proto\":1}}\n";
+	char buf[65536], *line;
+	size_t len;
+	int fd = gqcall_dial(sock);
+
+	if (gqcall_read_line(fd, buf, sizeof(buf)) != 0)
+		exit(3);
+	gqcall_write(fd, hello, sizeof(hello) - 1);
+	line = proto_encode(proto_request_new(1, verb, params), &len);
+	if (line == NULL || kill(pid, SIGSTOP) != 0)
+		exit(3);
+	usleep(100 * 1000);
+	gqcall_write(fd, line, len);
+	usleep(100 * 1000);
+	kill(pid, SIGTERM);
+	kill(pid, SIGCONT);
+	free(line);
+	if (gqcall_read_line(fd, buf, sizeof(buf)) != 0) {
+		printf("ECONN\n");
+		return 3;
+	}
+	printf("%s\n", buf);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *sock = NULL;
+	pid_t race_pid = 0;
 	struct client *c;
 	json_t *res;
 	char *cause;
 	int ch, wait_s = 0, rc, i;
 
-	while ((ch = getopt(argc, argv, "S:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "S:T:w:")) != -1) {
 		if (ch == 'S')
 			sock = optarg;
+		else if (ch == 'T')
+			race_pid = (pid_t)atol(optarg);
 		else if (ch == 'w')
 			wait_s = atoi(optarg);
 		else
@@ -98,6 +182,9 @@ main(int argc, char **argv)
 	}
 	if (sock == NULL || optind >= argc)
 		gqcall_usage();
+	if (race_pid > 0)
+		return gqcall_race(sock, race_pid, argv[optind],
+		    gqcall_params(argv[optind + 1]));
 	if ((c = itest_connect(sock, wait_s * 1000)) == NULL)
 		return 3;
 	rc = client_call(c, argv[optind], gqcall_params(argv[optind + 1]), &res,

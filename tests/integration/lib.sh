@@ -5,6 +5,7 @@
 #   itest_start_gpuqd ARGS   starts gpuqd (pid in $DPID), waits for it
 #   itest_stop_gpuqd [SIG]   signals $DPID (TERM by default), waits for it
 #   itest_fail MESSAGE       prints, shows the daemon log tail, exits 1
+#   itest_wait_proc PAT [no] waits for a process matching PAT (or none)
 
 itest_init() {
 	T=$(mktemp -d "/tmp/gpuq-$1.XXXXXX")
@@ -57,4 +58,20 @@ itest_stop_gpuqd() {
 	kill -"${1:-TERM}" "$DPID" 2>/dev/null
 	wait "$DPID" 2>/dev/null
 	DPID=""
+}
+
+# itest_wait_proc PATTERN [yes|no]: waits up to 10 s until a process whose
+# command line matches PATTERN exists (yes) or no longer does (no).
+itest_wait_proc() {
+	local i=0
+	while :; do
+		if pgrep -f -- "$1" >/dev/null; then
+			[ "${2:-yes}" = yes ] && return 0
+		else
+			[ "${2:-yes}" = no ] && return 0
+		fi
+		i=$((i + 1))
+		[ $i -lt 100 ] || return 1
+		sleep 0.1
+	done
 }

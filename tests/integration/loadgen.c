@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "core/base/error.h"
+#include "core/base/xmalloc.h"
 #include "tests/integration/itest.h"
 
 struct loadgen {
@@ -120,7 +121,8 @@ loadgen_client(struct loadgen *lg, int me, struct loadgen_count *cnt)
 	_exit(0);
 }
 
-static void
+/* Returns the ack file's path, or NULL. */
+static const char *
 loadgen_parse(struct loadgen *lg, int argc, char **argv)
 {
 	static const struct option longs[] = { { "cmd", 1, NULL, 'C' },
@@ -165,10 +167,7 @@ loadgen_parse(struct loadgen *lg, int argc, char **argv)
 	}
 	if (lg->sock == NULL || lg->clients < 1 || lg->n < 0 || optind < argc)
 		loadgen_usage();
-	if (ack != NULL &&
-	    (lg->ackfd = open(ack, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	         0644)) < 0)
-		itest_die("loadgen: cannot open %s", ack);
+	return ack;
 }
 
 /* Starts the clients; returns when all are connected (or failed). */
@@ -218,20 +217,23 @@ main(int argc, char **argv)
 {
 	struct loadgen lg = { .prefix = "", .ackfd = -1 };
 	struct loadgen_count *cnt;
+	const char *ack;
 	int64_t t0;
 	pid_t *pids;
 	int i;
 
 	signal(SIGPIPE, SIG_IGN);
-	loadgen_parse(&lg, argc, argv);
+	ack = loadgen_parse(&lg, argc, argv);
+	if (ack != NULL &&
+	    (lg.ackfd = open(ack, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	         0644)) < 0)
+		itest_die("loadgen: cannot open %s", ack);
 	cnt = mmap(NULL, sizeof(*cnt) * (size_t)lg.clients,
 	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (cnt == MAP_FAILED)
 		itest_die("loadgen: mmap");
 	memset(cnt, 0, sizeof(*cnt) * (size_t)lg.clients);
-	pids = calloc((size_t)lg.clients, sizeof(*pids));
-	if (pids == NULL)
-		itest_die("loadgen: out of memory");
+	pids = xcalloc((size_t)lg.clients, sizeof(*pids));
 	loadgen_start(&lg, cnt, pids);
 	t0 = itest_now_ms();
 	close(lg.go[1]);

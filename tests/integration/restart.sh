@@ -36,6 +36,11 @@ wait_state() {
 
 alive() { pgrep -f -- "$MARK-$1" >/dev/null; }
 
+# RUNNING is recorded before the supervisor starts the process: wait for it.
+wait_alive() {
+	itest_wait_proc "$MARK-$1" yes || itest_fail "job $1 has no process"
+}
+
 expect_end() {
 	local id=$1 state=$2 code=$3 got
 	wait_state "$id" "$state" 20
@@ -49,17 +54,20 @@ expect_end() {
 round() {
 	local sig=$1 a b
 	itest_start_gpuqd
-	a=$(submit "fail-$sig" "sleep 3; exit 7")
-	b=$(submit "ok-$sig" "sleep 3; exit 0")
+	a=$(submit "fail-$sig" "sleep 4; exit 7")
+	b=$(submit "ok-$sig" "sleep 4; exit 0")
 	wait_state "$a" RUNNING
 	wait_state "$b" RUNNING
-	alive "fail-$sig" || itest_fail "job $a has no process"
+	wait_alive "fail-$sig"
+	wait_alive "ok-$sig"
 	itest_stop_gpuqd "$sig"
 	echo "gpuqd stopped with SIG$sig; jobs $a and $b running"
 	alive "fail-$sig" && alive "ok-$sig" ||
 		itest_fail "the jobs died with the daemon (SIG$sig)"
 	if [ "$2" = wait ]; then
-		while alive "fail-$sig" || alive "ok-$sig"; do sleep 0.2; done
+		itest_wait_proc "$MARK-fail-$sig" no &&
+			itest_wait_proc "$MARK-ok-$sig" no ||
+			itest_fail "the jobs did not end"
 		echo "the jobs ended while gpuqd was down"
 	fi
 	itest_start_gpuqd
@@ -78,6 +86,7 @@ round KILL wait
 # An adopted job can be cancelled.
 c=$(submit long "sleep 60")
 wait_state "$c" RUNNING
+wait_alive long
 itest_stop_gpuqd KILL
 alive long || itest_fail "the long job died with the daemon"
 itest_start_gpuqd
@@ -85,12 +94,8 @@ grep -q "job $c adopted" "$T/gpuqd.log" || itest_fail "job $c not adopted"
 call job.cancel "{\"id\":$c,\"key\":\"$MARK-cancel\"}" >/dev/null ||
 	itest_fail "cannot cancel job $c"
 wait_state "$c" CANCELLED 20
-i=0
-while alive long; do
-	i=$((i + 1))
-	[ $i -lt 50 ] || itest_fail "cancelled job $c still has a process"
-	sleep 0.1
-done
+itest_wait_proc "$MARK-long" no ||
+	itest_fail "cancelled job $c still has a process"
 echo "adopted job $c cancelled"
 itest_stop_gpuqd TERM
 echo "PASS"

@@ -15,7 +15,7 @@
 
 # By default: the jobs still pending or running, in id order.
 > {"id":5,"verb":"job.list"}
-< {"id":5,"result":{"jobs":[{"id":1,"state":"RUNNING","wait":null,"...":"*"},{"id":3,"state":"PENDING","wait":{"reason":"RESOURCES","position":1},"alloc":null,"...":"*"}],"total":2,"next":null}}
+< {"id":5,"result":{"jobs":[{"id":1,"state":"RUNNING","wait":null,"...":"*"},{"id":3,"state":"PENDING","wait":{"reason":"RESOURCES","position":1,"...":"*"},"alloc":null,"...":"*"}],"total":2,"next":null}}
 
 # The listed job is the whole job object.
 > {"id":6,"verb":"job.list","params":{"state":"COMPLETED"}}

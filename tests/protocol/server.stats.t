@@ -2,7 +2,7 @@
 
 # A fresh daemon: this connection, this request, no jobs, no events.
 > {"id":1,"verb":"server.stats"}
-< {"id":1,"result":{"version":"~^[0-9]+\\.[0-9]+\\.[0-9]+$","pid":"*int","uptime_s":"*int","connections":1,"requests":1,"commits":"*int","event_seq":0,"jobs":{"PENDING":0,"RUNNING":0,"COMPLETED":0,"FAILED":0,"CANCELLED":0,"TIMEOUT":0},"rss_kb":"*int","store":"@DIR@/state","socket":"@DIR@/s.sock","executor":"local","policy":"fifo"}}
+< {"id":1,"result":{"version":"~^[0-9]+\\.[0-9]+\\.[0-9]+$","pid":"*int","uptime_s":"*int","connections":1,"requests":1,"commits":"*int","event_seq":0,"jobs":{"PENDING":0,"RUNNING":0,"COMPLETED":0,"FAILED":0,"CANCELLED":0,"TIMEOUT":0},"rss_kb":"*int","store":"@DIR@/state","socket":"@DIR@/s.sock","executor":"local","policy":"fairshare"}}
 
 # The counters follow what happens.
 > {"id":2,"verb":"job.submit","params":{"argv":["/bin/true"],"workdir":"/tmp","cpus":0.1,"mem_mb":100}}

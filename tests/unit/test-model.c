@@ -295,6 +295,78 @@ test_take_give(void **state)
 	cluster_done(&c);
 }
 
+static void
+test_labels(void **state)
+{
+	struct cluster c;
+	struct req r;
+	char cause[256];
+
+	assert_int_equal(model_labels_check(""), 0);
+	assert_int_equal(model_labels_check("ib,nvlink"), 0);
+	assert_int_equal(model_labels_check("ib,"), GQ_EINVAL);
+	assert_int_equal(model_labels_check(",ib"), GQ_EINVAL);
+	assert_int_equal(model_labels_check("a,,b"), GQ_EINVAL);
+	assert_int_equal(model_labels_check("a b"), GQ_EINVAL);
+	assert_true(model_labels_has("ib,nvlink", "nvlink", 6));
+	assert_false(model_labels_has("ib,nvlink", "nv", 2));
+	assert_false(model_labels_has("", "ib", 2));
+	cluster_init(&c);
+	cluster_add_node(&c, "a", 8, "A100", 40960, 64000, 512 * 1024);
+	cluster_add_node(&c, "h", 8, "H100", 81920, 64000, 512 * 1024);
+	snprintf(c.nodes[1].labels, sizeof(c.nodes[1].labels), "ib,nvlink");
+	snprintf(c.nodes[1].pool, sizeof(c.nodes[1].pool), "h100");
+	memset(&r, 0, sizeof(r));
+	r.gpus_milli = 8000;
+	snprintf(r.labels, sizeof(r.labels), "nvlink,ib");
+	assert_true(model_node_labels_ok(&c.nodes[1], &r));
+	assert_false(model_node_labels_ok(&c.nodes[0], &r));
+	assert_int_equal(model_req_check(&c, &r, cause, sizeof(cause)), 0);
+	snprintf(r.labels, sizeof(r.labels), "ib,roce");
+	assert_int_equal(model_req_check(&c, &r, cause, sizeof(cause)),
+	    GQ_ENOFIT);
+	assert_string_equal(cause, "no node carries the labels \"ib,roce\"");
+	r.labels[0] = '\0';
+	snprintf(r.pool, sizeof(r.pool), "a100");
+	assert_int_equal(model_req_check(&c, &r, cause, sizeof(cause)),
+	    GQ_ENOFIT);
+	assert_string_equal(cause, "no node is in pool \"a100\"");
+	cluster_done(&c);
+}
+
+static void
+test_gang_check(void **state)
+{
+	struct cluster c;
+	struct req r;
+	char cause[256];
+
+	cluster_init(&c);
+	cluster_add_node(&c, "n1", 8, "H100", 81920, 64000, 512 * 1024);
+	cluster_add_node(&c, "n2", 8, "H100", 81920, 64000, 512 * 1024);
+	cluster_add_node(&c, "n3", 4, "H100", 81920, 64000, 512 * 1024);
+	memset(&r, 0, sizeof(r));
+	r.gpus_milli = 8000;
+	r.nodes = 2;
+	assert_int_equal(model_req_nodes(&r), 2);
+	assert_int_equal(model_req_check(&c, &r, cause, sizeof(cause)), 0);
+	r.nodes = 3;
+	assert_int_equal(model_req_check(&c, &r, cause, sizeof(cause)),
+	    GQ_ENOFIT);
+	assert_string_equal(cause,
+	    "needs 3 nodes at once; 2 could hold their part");
+	r.nodes = 65;
+	assert_int_equal(model_req_check(&c, &r, cause, sizeof(cause)),
+	    GQ_EINVAL);
+	r.nodes = 2;
+	r.gpus_milli = 500;
+	assert_int_equal(model_req_check(&c, &r, cause, sizeof(cause)),
+	    GQ_EINVAL);
+	r.nodes = 0;
+	assert_int_equal(model_req_nodes(&r), 1);
+	cluster_done(&c);
+}
+
 int
 main(void)
 {
@@ -309,6 +381,8 @@ main(void)
 		cmocka_unit_test(test_req_check_nofit),
 		cmocka_unit_test(test_req_check_empty),
 		cmocka_unit_test(test_take_give),
+		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_gang_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

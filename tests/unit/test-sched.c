@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -49,8 +50,15 @@ test_names(void **state)
 	assert_string_equal(sched_reason_name(WAIT_POOL), "POOL");
 	assert_non_null(sched_policy_find("fifo"));
 	assert_null(sched_policy_find("nope"));
-	assert_ptr_equal(sched_policy_default(), sched_policy_find("fifo"));
-	assert_ptr_equal(sched_policy_default()->plan, sched_fifo_plan);
+	assert_non_null(sched_policy_find("fairshare"));
+	assert_ptr_equal(sched_policy_default(),
+	    sched_policy_find("fairshare"));
+	assert_ptr_equal(sched_policy_default()->plan, sched_fairshare_plan);
+	assert_ptr_equal(sched_policy_find("fifo")->plan, sched_fifo_plan);
+	assert_string_equal(sched_risk_name(RISK_BORROWED), "borrowed");
+	assert_string_equal(sched_risk_name(RISK_PROTECTED), "protected");
+	assert_string_equal(sched_preempt_name(PREEMPT_RECLAIM), "reclaim");
+	assert_string_equal(sched_preempt_name(PREEMPT_PRIORITY), "priority");
 }
 
 static void
@@ -561,6 +569,114 @@ test_fifo_shares(void **state)
 	assert_int_equal(f->p.waiting[2].position, 3);
 }
 
+static void
+test_place_job_gang(void **state)
+{
+	struct alloc a[MODEL_MAX_GANG_NODES];
+	enum wait_reason why;
+	struct cluster c;
+	struct req r;
+	int32_t n;
+
+	cluster_init(&c);
+	cluster_add_node(&c, "n1", 8, "H100", 81920, 64000, 512 * 1024);
+	cluster_add_node(&c, "n2", 8, "H100", 81920, 64000, 512 * 1024);
+	cluster_add_node(&c, "n3", 8, "H100", 81920, 64000, 512 * 1024);
+	use_gpu(&c, 1, 0, 1000);
+	r = req_gpus(4000);
+	r.nodes = 2;
+	model_req_defaults(&r);
+	/* n2 has 7 whole GPUs: bin-packing takes it first, then n1. */
+	assert_int_equal(sched_place_job(&c, &r, a, &n, &why), 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(a[0].node, 1);
+	assert_int_equal(a[1].node, 0);
+	assert_int_equal(a[0].ngpus, 4);
+	r = req_gpus(8000);
+	r.nodes = 3;
+	model_req_defaults(&r);
+	assert_int_equal(sched_place_job(&c, &r, a, &n, &why), 0);
+	assert_int_equal(why, WAIT_GANG);
+	assert_int_equal(n, 0);
+	use_gpu(&c, 0, 0, 1000);
+	use_gpu(&c, 2, 0, 1000);
+	r.nodes = 2;
+	assert_int_equal(sched_place_job(&c, &r, a, &n, &why), 0);
+	assert_true(why == WAIT_RESOURCES || why == WAIT_FRAGMENTED);
+	cluster_done(&c);
+}
+
+static void
+test_place_where(void **state)
+{
+	struct alloc a;
+	enum wait_reason why;
+	struct cluster c;
+	struct req r;
+
+	cluster_init(&c);
+	cluster_add_node(&c, "a", 8, "A100", 40960, 64000, 512 * 1024);
+	cluster_add_node(&c, "h", 8, "H100", 81920, 64000, 512 * 1024);
+	snprintf(c.nodes[1].pool, sizeof(c.nodes[1].pool), "fast");
+	snprintf(c.nodes[1].labels, sizeof(c.nodes[1].labels), "ib");
+	r = req_gpus(1000);
+	snprintf(r.pool, sizeof(r.pool), "fast");
+	assert_int_equal(sched_place(&c, &r, &a, &why), 1);
+	assert_int_equal(a.node, 1);
+	r = req_gpus(1000);
+	snprintf(r.labels, sizeof(r.labels), "ib");
+	assert_int_equal(sched_place(&c, &r, &a, &why), 1);
+	assert_int_equal(a.node, 1);
+	r = req_gpus(1000);
+	snprintf(r.gpu_model, sizeof(r.gpu_model), "V100|A100");
+	assert_int_equal(sched_place(&c, &r, &a, &why), 1);
+	assert_int_equal(a.node, 0);
+	snprintf(r.pool, sizeof(r.pool), "fast");
+	assert_int_equal(sched_place(&c, &r, &a, &why), 0);
+	model_req_defaults(&r);
+	assert_false(sched_node_fits(&c.nodes[1], &r));
+	r.pool[0] = '\0';
+	assert_true(sched_node_fits(&c.nodes[0], &r));
+	cluster_done(&c);
+}
+
+static void
+test_texts(void **state)
+{
+	struct waiting w;
+	struct risk rk;
+	char out[256];
+
+	memset(&w, 0, sizeof(w));
+	assert_string_equal(sched_hint_text(&w, 0, out, sizeof(out)), "");
+	w.hint.kind = HINT_SMALLER;
+	w.hint.value = 500;
+	assert_string_equal(sched_hint_text(&w, 0, out, sizeof(out)),
+	    "--gpus 0.5 would start now");
+	w.hint.kind = HINT_SHORTER;
+	w.hint.value = 1500;
+	assert_string_equal(sched_hint_text(&w, 0, out, sizeof(out)),
+	    "a time limit under 25m00s would start it now (backfill)");
+	w.hint.kind = HINT_LIMIT;
+	w.hint.value = 6000;
+	w.hint.value2 = 8000;
+	snprintf(w.hint.text, sizeof(w.hint.text), "research");
+	assert_non_null(strstr(sched_hint_text(&w, 0, out, sizeof(out)),
+	    "its department research holds 6 of its limit of 8 GPUs"));
+	w.hint.kind = HINT_POOL;
+	snprintf(w.hint.text, sizeof(w.hint.text), "a100");
+	assert_string_equal(sched_hint_text(&w, 0, out, sizeof(out)),
+	    "pool a100 has room now");
+	memset(&rk, 0, sizeof(rk));
+	rk.level = RISK_PROTECTED;
+	rk.until = 1600;
+	assert_non_null(strstr(sched_risk_text(&rk, 1000, out, sizeof(out)),
+	    "for another 10m00s"));
+	rk.level = RISK_BORROWED;
+	assert_non_null(
+	    strstr(sched_risk_text(&rk, 1000, out, sizeof(out)), "borrowed"));
+}
+
 int
 main(void)
 {
@@ -576,6 +692,9 @@ main(void)
 		cmocka_unit_test(test_cpu_mem_limits),
 		cmocka_unit_test(test_cpu_only),
 		cmocka_unit_test(test_place_invalid),
+		cmocka_unit_test(test_place_job_gang),
+		cmocka_unit_test(test_place_where),
+		cmocka_unit_test(test_texts),
 		cmocka_unit_test_setup_teardown(test_fifo_order, fifo_setup,
 		    fifo_teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_pure, fifo_setup,

@@ -159,7 +159,15 @@ full_job(int64_t id)
 	c->preemptible = 1;
 	c->submit_time = 1700000000;
 	c->state = JOB_RUNNING;
-	c->req = (struct req){ 2000, 40960, 8000, 65536, 14400 };
+	c->req = (struct req){ .gpus_milli = 2000,
+		.gpu_mem_mb = 40960,
+		.cpus_milli = 8000,
+		.mem_mb = 65536,
+		.time_limit_s = 14400,
+		.gpu_model = "H100|A100",
+		.pool = "a100",
+		.labels = "ib,nvlink",
+		.nodes = 2 };
 	c->alloc.node = 1;
 	c->alloc.ngpus = 2;
 	c->alloc.gpus[0] = (struct alloc_gpu){ 3, 1000, 81920 };
@@ -183,6 +191,8 @@ full_job(int64_t id)
 	j->sup_pid = 123456;
 	j->sup_start = 9876543210123ull;
 	j->end_intent = JOB_CANCELLED;
+	j->ckpt_signal = 10;
+	j->preemptions = 3;
 	return j;
 }
 
@@ -233,6 +243,10 @@ assert_core_equal(const struct job_core *a, const struct job_core *b)
 	assert_int_equal(a->req.cpus_milli, b->req.cpus_milli);
 	assert_int_equal(a->req.mem_mb, b->req.mem_mb);
 	assert_int_equal(a->req.time_limit_s, b->req.time_limit_s);
+	assert_string_equal(a->req.pool, b->req.pool);
+	assert_string_equal(a->req.labels, b->req.labels);
+	assert_string_equal(a->req.gpu_model, b->req.gpu_model);
+	assert_int_equal(a->req.nodes, b->req.nodes);
 	assert_int_equal(a->alloc.node, b->alloc.node);
 	assert_int_equal(a->alloc.ngpus, b->alloc.ngpus);
 	assert_int_equal(a->alloc.cpus_milli, b->alloc.cpus_milli);
@@ -262,6 +276,8 @@ assert_job_equal(const struct job *a, const struct job *b)
 	assert_int_equal(a->sup_pid, b->sup_pid);
 	assert_true(a->sup_start == b->sup_start);
 	assert_int_equal(a->end_intent, b->end_intent);
+	assert_int_equal(a->ckpt_signal, b->ckpt_signal);
+	assert_int_equal(a->preemptions, b->preemptions);
 }
 
 static void
@@ -270,7 +286,8 @@ test_open_schema(void **state)
 	struct fixture *f = *state;
 
 	store_close(open_ok(f->path));
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 	assert_int_equal(sql_int(f->path,
 	                     "SELECT count(*) FROM sqlite_master"
 	                     " WHERE type = 'table' AND name IN"
@@ -290,7 +307,8 @@ test_open_schema(void **state)
 	    1);
 	/* Opening again is a no-op for the schema. */
 	store_close(open_ok(f->path));
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 }
 
 static void

@@ -1,0 +1,258 @@
+/*
+ * The fairshare policy's working state, shared by its files:
+ * sched-fairshare.c (admission order and the plan), sched-reserve.c
+ * (reservations, backfill, estimated starts) and sched-preempt.c (swap-out
+ * victims and preemption risk).  Internal to the pure core.
+ */
+#ifndef GPUQ_SCHED_FAIRSHARE_H
+#define GPUQ_SCHED_FAIRSHARE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+#include "core/project.h"
+#include "core/sched.h"
+
+#define FS_NEVER INT64_MAX /* a time that never comes */
+
+/* A waiting job. */
+struct fs_job {
+	const struct job_core *j;
+	const struct req *req; /* j's, or a copy with the defaults filled */
+	int32_t pidx, uidx;    /* ledger indices */
+	int32_t rank;          /* its class's rank */
+	int64_t milli;         /* GPUs it needs, all nodes together */
+	int64_t dur;           /* time limit, or the default; 0: unknown */
+	int32_t next;          /* next job of its user's queue, or -1 */
+	int32_t prio;          /* copies of j's, kept close for the order */
+	uint32_t flags;
+	int64_t submit, id;
+	int32_t shape; /* index into the shapes */
+	int32_t cpus;  /* req's, with the defaults */
+	int64_t mem;
+};
+
+/* A running job. */
+struct fs_run {
+	const struct job_core *j;
+	int32_t pidx, uidx, rank;
+	int64_t milli; /* GPUs held, all nodes together */
+	int64_t end;   /* expected end, or FS_NEVER */
+	int victim;    /* swapped out by this plan */
+};
+
+/* Where an event's allocations are. */
+enum fs_src { FS_SRC_RUN, FS_SRC_STARTED, FS_SRC_RESV };
+
+/* A release of resources at a time: a run's end, a reservation's end. */
+struct fs_event {
+	int64_t t;
+	enum fs_src src;
+	const struct alloc *p; /* FS_SRC_RUN: borrowed from the input */
+	size_t idx;            /* FS_SRC_STARTED, FS_SRC_RESV: index */
+	int32_t n;
+	int32_t run; /* the run it ends, or -1 */
+};
+
+/* A reservation: the job starts at t on allocs (a shadow). */
+struct fs_resv {
+	int32_t job;
+	int64_t t;
+	struct alloc allocs[MODEL_MAX_GANG_NODES];
+	int32_t n;
+};
+
+/*
+ * Requests that failed on a view, by CPUs and memory: one asking for at
+ * least as much of both (same GPUs, same where) fails too, and keeps
+ * failing, since the views only shrink during a plan.
+ */
+#define FS_FRONT 32
+
+struct fs_front {
+	int32_t n;
+	int32_t cpus[FS_FRONT];
+	int64_t mem[FS_FRONT];
+	enum wait_reason why[FS_FRONT];
+};
+
+/*
+ * What is known of one shape of request during a plan (a memo): its GPUs
+ * and where it may run, whatever its CPUs and memory.  Index stable; a
+ * pointer valid until a shape not seen before is looked up.
+ */
+struct fs_shape {
+	struct req r; /* the first request seen of this shape */
+	uint64_t hash;
+	struct fs_front now, lng, stop; /* failures on each view */
+	uint64_t stop_gen;              /* the stop view's generation, +1 */
+	uint64_t fits_gen; /* generation it was seen to fit now, +1 */
+	int32_t fits_cpus; /* ... with these CPUs and memory */
+	int64_t fits_mem;
+	uint64_t smaller_gen; /* generation of smaller, +1 */
+	int64_t smaller;      /* GPUs (milli) that would fit now */
+	int eta_done;
+	int64_t eta_fit; /* first fit in the future view, or 0 */
+	/* The last failed search for victims: for whom, at what state. */
+	int32_t pfail_pidx, pfail_rank, pfail_inq;
+	uint64_t pfail_gen; /* +1 */
+};
+
+/* Did a request of these CPUs and memory fail on that view?  Its why. */
+int sched_fairshare_front_fails(const struct fs_front *f, int32_t cpus,
+    int64_t mem, enum wait_reason *why);
+void sched_fairshare_front_add(struct fs_front *f, int32_t cpus, int64_t mem,
+    enum wait_reason why);
+
+/* An indexed binary heap of ids; pos[id] is its slot or -1. */
+struct fs_heap {
+	int32_t *items;
+	int32_t n, cap;
+	int32_t *pos;
+	int (*less)(void *ctx, int32_t a, int32_t b);
+	void *ctx;
+};
+
+/* A user's place in its project's order: its next job and its share. */
+struct fs_ukey {
+	int32_t rank, prio;
+	double share;
+	int64_t submit, id;
+};
+
+/* A project's place in the admission order. */
+struct fs_pkey {
+	int tier; /* 0: its next job fits its deserved quota */
+	double share;
+	int32_t rank, prio;
+	int64_t submit, id;
+};
+
+struct fs_state {
+	const struct sched_input *in;
+	struct plan *out;
+	const struct projects *cfg;
+	const struct policy_params *pp;
+	int64_t now;
+	struct ledger l;
+	struct cluster now_c;    /* free now */
+	struct cluster lng;      /* free now, minus what reservations hold */
+	struct cluster stop;     /* free once stopping jobs are gone */
+	int have_lng, have_stop; /* made on first use (else: as now_c) */
+	uint64_t stop_gen;
+	struct fs_job *jobs;
+	size_t njobs;
+	struct fs_run *runs;
+	size_t nruns;
+	/* Running jobs by node: runs_at[node_start[n] .. node_start[n+1]). */
+	int32_t *node_start, *runs_at;
+	/* Queues: per ledger user its first job; heaps of users, projects. */
+	int32_t *uhead;
+	struct fs_heap *uheap; /* per project: its users */
+	int32_t *upos;         /* per user: slot in its project's heap */
+	struct fs_ukey *ukeys; /* per user: its key, kept up to date */
+	struct fs_heap pheap;
+	int32_t *ppos;
+	struct fs_pkey *pkeys;
+	size_t nprojects, nusers; /* sizes the arrays above were made for */
+	/* Reservations and releases. */
+	struct fs_resv *resv;
+	size_t nresv, cap_resv;
+	int64_t t_min; /* earliest reservation, or FS_NEVER */
+	struct fs_event *ev;
+	size_t nev, cap_ev;
+	int ev_sorted;
+	struct req *fixed; /* requests completed with the defaults */
+	size_t nfixed;
+	struct alloc *started; /* allocs of jobs started by this plan */
+	size_t nstarted, cap_started;
+	/* Shapes: an array and a hash index into it (indices + 1). */
+	struct fs_shape *shapes;
+	size_t nshapes, cap_shapes;
+	int32_t *shash;
+	size_t cap_shash;
+	int32_t eta_walks;
+	/* Standing. */
+	int32_t position;
+	double work_ahead; /* milli-GPU seconds of jobs ahead */
+	double gpu_capacity;
+	int32_t tries_left;
+	uint64_t npreempted; /* victims chosen so far */
+	int any_stopping;    /* some capacity is being freed */
+	int32_t *wait_job;   /* per plan waiting entry: its job */
+	size_t cap_wait_job;
+	int32_t *min_rank; /* per project: lowest class rank of its
+			      preemptible runs, or JOB_NCLASSES */
+};
+
+/* sched-fairshare.c */
+int sched_fairshare_heap_push(struct fs_heap *h, int32_t id);
+void sched_fairshare_heap_update(struct fs_heap *h, int32_t id);
+void sched_fairshare_heap_remove(struct fs_heap *h, int32_t id);
+void sched_fairshare_ukey(struct fs_state *st, int32_t u);
+/* User u's share changed (a victim of its): its place in its project. */
+void sched_fairshare_user_changed(struct fs_state *st, int32_t u);
+/* Re-keys project p and its place in the order. */
+void sched_fairshare_rekey(struct fs_state *st, int32_t pidx);
+int32_t sched_fairshare_shape_id(struct fs_state *st, const struct req *r);
+#define FS_SHAPE(st, k) (&(st)->shapes[(st)->jobs[k].shape])
+/* Places r on node n of c alone; 1 when it fits (a->node = n). */
+int sched_fairshare_place_on(const struct cluster *c, int32_t n,
+    const struct req *r, struct alloc *a);
+/*
+ * The lng view, and the stop view, made on first use: until a reservation
+ * exists lng is now_c; stop is lng plus what stopping jobs hold.
+ */
+struct cluster *sched_fairshare_lng(struct fs_state *st);
+struct cluster *sched_fairshare_stop(struct fs_state *st);
+/* Takes allocs from every view made so far (a start, a claim). */
+void sched_fairshare_take(struct fs_state *st, const struct alloc *a,
+    int32_t n);
+/* Takes a job's allocs from a view (sign -1) or gives them back (1). */
+void sched_fairshare_apply(struct cluster *c, const struct alloc *a, int32_t n,
+    int sign);
+
+/* sched-reserve.c */
+void sched_reserve_init(struct fs_state *st);
+void sched_reserve_done(struct fs_state *st);
+/* Run r (its allocs borrowed from the input) ends at t. */
+void sched_reserve_event(struct fs_state *st, int64_t t,
+    const struct alloc *allocs, int32_t n, int32_t run);
+/* A job this plan starts (allocs copied) ends at t. */
+void sched_reserve_started(struct fs_state *st, int64_t t,
+    const struct alloc *allocs, int32_t n);
+/* Run r now ends at t (a victim of this plan). */
+void sched_reserve_move(struct fs_state *st, int32_t run, int64_t t);
+/*
+ * The first time job k could start on the view of reservations so far:
+ * fills allocs, *n and returns the time, or 0 when none is known.
+ */
+int64_t sched_reserve_find(struct fs_state *st, const struct req *r,
+    struct alloc *allocs, int32_t *n);
+/* Gives job k a reservation; returns its time or 0. */
+int64_t sched_reserve_make(struct fs_state *st, int32_t k);
+/* An estimated start for a waiting job without a reservation, or 0. */
+int64_t sched_reserve_eta(struct fs_state *st, int32_t k);
+/*
+ * Backfill: places job k now without delaying any reservation.  Returns 1
+ * (allocs filled), 0 (no room: why), or 2 (it fits now only by delaying a
+ * reservation: PRIORITY).
+ */
+int sched_reserve_place(struct fs_state *st, int32_t k, struct alloc *allocs,
+    int32_t *n, enum wait_reason *why);
+
+/* sched-preempt.c */
+void sched_preempt_index(struct fs_state *st);
+/*
+ * Seeks victims whose swap-out would let job k start; on success emits
+ * PREEMPT decisions, updates the views and the ledger and returns how
+ * many; 0 when no set of victims would do.
+ */
+int sched_preempt_try(struct fs_state *st, int32_t k);
+/* Claims room that stopping jobs will free for job k: 1 when it fits. */
+int sched_preempt_claim(struct fs_state *st, int32_t k, int64_t *swap_job);
+/* Adds every running job's risk to the plan. */
+void sched_preempt_risks(struct fs_state *st);
+
+#endif
