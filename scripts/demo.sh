@@ -50,11 +50,12 @@ cd "$T"
 "$GPUQ" submit --gpus 4 --name waits-for-gpus -- sleep 600
 "$GPUQ" submit --name cpu-only --cpus 1 -- sh -c 'echo done on the CPU'
 
-if [ -t 1 ] && [ -z "${CI:-}" ]; then
-	echo "gpuq demo: daemon on $GPUQ_SOCKET; try in another shell:"
-	echo "  GPUQ_SOCKET=$GPUQ_SOCKET $GPUQ logs -f 3"
+if [ -t 0 ] && [ -t 1 ] && [ -z "${CI:-}" ]; then
+	echo "gpuq demo: daemon on $GPUQ_SOCKET; opening the workbench"
+	echo "(? lists the keys, q quits; from another shell:"
+	echo "  GPUQ_SOCKET=$GPUQ_SOCKET $GPUQ ls)"
 	sleep 2
-	"$GPUQ" watch -n 1 || true
+	"$GPUQ" || true
 else
 	sleep 2
 	"$GPUQ" status
