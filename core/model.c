@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/base/error.h"
 #include "core/base/units.h"
@@ -463,4 +464,30 @@ model_node_labels_ok(const struct node *nd, const struct req *r)
 		p = comma + 1;
 	}
 	return 1;
+}
+
+/* One alternative: the model itself, or its family ("H100" for
+ * "H100-80GB"), in any case. */
+static int
+model_gpu_model_one(const char *want, size_t n, const char *m)
+{
+	return strncasecmp(want, m, n) == 0 && (m[n] == '\0' || m[n] == '-');
+}
+
+int
+model_gpu_model_ok(const char *want, const char *m)
+{
+	const char *p = want, *bar;
+
+	if (want[0] == '\0')
+		return 1;
+	for (;;) {
+		bar = strchr(p, '|');
+		if (model_gpu_model_one(p, bar ? (size_t)(bar - p) : strlen(p),
+			m))
+			return 1;
+		if (bar == NULL)
+			return 0;
+		p = bar + 1;
+	}
 }

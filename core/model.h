@@ -138,6 +138,12 @@ int32_t cluster_add_node(struct cluster *c, const char *name, int32_t ngpus,
     const char *gpu_model, int64_t gpu_mem_mb, int32_t cpus_milli,
     int64_t mem_mb);
 
+/*
+ * Whether GPU model m meets a constraint: alternatives separated by "|",
+ * each the full model ("H100-80GB") or its family ("H100"), in any case.
+ * An empty constraint takes any model.
+ */
+int model_gpu_model_ok(const char *want, const char *m);
 /* Fills in defaults (1 CPU, 4 GiB) where a request left 0. */
 void model_req_defaults(struct req *r);
 /*

@@ -57,24 +57,6 @@ place_strategies(size_t *n)
 }
 
 int
-place_model_ok(const char *want, const char *m)
-{
-	size_t len = strlen(m);
-	const char *p = want, *bar;
-
-	if (want[0] == '\0')
-		return 1;
-	for (;;) {
-		bar = strchr(p, '|');
-		if (bar == NULL)
-			return strcmp(p, m) == 0;
-		if ((size_t)(bar - p) == len && strncmp(p, m, len) == 0)
-			return 1;
-		p = bar + 1;
-	}
-}
-
-int
 place_node_ok(const struct node *nd, const struct req *r)
 {
 	if (nd->free_cpus_milli < r->cpus_milli || nd->free_mem_mb < r->mem_mb)
@@ -112,7 +94,7 @@ place_gpu_need(const struct gpu *g, const struct req *r)
 {
 	int32_t milli;
 
-	if (!place_model_ok(r->gpu_model, g->model))
+	if (!model_gpu_model_ok(r->gpu_model, g->model))
 		return 0;
 	if (r->gpus_milli >= MODEL_GPU_MILLI)
 		return place_whole_free(g, r) ? MODEL_GPU_MILLI : 0;
@@ -159,7 +141,7 @@ place_whole_free(const struct gpu *g, const struct req *r)
 {
 	return g->free_milli >= MODEL_GPU_MILLI &&
 	    g->free_mem_mb >= g->mem_mb &&
-	    place_model_ok(r->gpu_model, g->model);
+	    model_gpu_model_ok(r->gpu_model, g->model);
 }
 
 /* Whole GPUs free for r in [from, to) of nd. */
@@ -322,7 +304,7 @@ place_free_for(const struct node *nd, const struct req *r, int constrained)
 
 	for (g = 0; g < nd->ngpus; g++) {
 		if (constrained &&
-		    !place_model_ok(r->gpu_model, nd->gpus[g].model))
+		    !model_gpu_model_ok(r->gpu_model, nd->gpus[g].model))
 			continue;
 		if (nd->gpus[g].free_milli > 0)
 			sum += nd->gpus[g].free_milli;

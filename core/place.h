@@ -104,8 +104,6 @@ int place_find(const struct place_strategy *s, const struct cluster *c,
 /*
  * Helpers the strategies share (place.c).
  */
-/* True when GPU model m is one of the '|'-separated names of want. */
-int place_model_ok(const char *want, const char *m);
 /* True when node nd may hold r: CPUs, memory, pool, labels (not GPUs). */
 int place_node_ok(const struct node *nd, const struct req *r);
 /* The share r needs on GPU g, or 0 when g cannot take it now. */

@@ -230,23 +230,6 @@ plan_find_start(const struct plan *p, int64_t id)
 }
 
 /* True when GPU model m is one of the '|'-separated names of want. */
-static int
-sched_model_ok(const char *want, const char *m)
-{
-	size_t len = strlen(m);
-	const char *p = want, *bar;
-
-	if (want[0] == '\0')
-		return 1;
-	for (;;) {
-		bar = strchr(p, '|');
-		if (bar == NULL)
-			return strcmp(p, m) == 0;
-		if ((size_t)(bar - p) == len && strncmp(p, m, len) == 0)
-			return 1;
-		p = bar + 1;
-	}
-}
 
 int
 sched_node_where(const struct node *nd, const struct req *r)
@@ -255,7 +238,7 @@ sched_node_where(const struct node *nd, const struct req *r)
 		return 0;
 	if (r->gpu_model[0] != '\0' &&
 	    (nd->ngpus == 0 ||
-	        !sched_model_ok(r->gpu_model, nd->gpus[0].model)))
+	        !model_gpu_model_ok(r->gpu_model, nd->gpus[0].model)))
 		return 0;
 	return model_node_labels_ok(nd, r);
 }

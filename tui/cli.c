@@ -66,7 +66,8 @@ cli_print_help(FILE *f)
 	    "\n"
 	    "gpuq with no command opens the workbench (the full-screen "
 	    "TUI) when its\n"
-	    "output is a terminal, else runs `gpuq watch`.\n\ncommands:\n");
+	    "input and output are a terminal, else runs `gpuq watch`.\n"
+	    "\ncommands:\n");
 	for (i = 0; i < CLI_NCMDS; i++)
 		fprintf(f, "  %-8s %s\n", cli_cmds[i]->name,
 		    cli_cmds[i]->summary);

@@ -419,6 +419,11 @@ view_job_env(struct buf *b, const json_t *j)
 	fmt_safe(b, view_job_str(logs, "stdout"));
 	buf_addstr(b, "\n  stderr      ");
 	fmt_safe(b, view_job_str(logs, "stderr"));
+	if (json_is_null(env)) {
+		buf_printf(b, "\n%cEnvironment: private (another user's job)\n",
+		    VIEW_JOB_HEAD);
+		return;
+	}
 	buf_printf(b, "\n%cEnvironment: %zu variables captured at submit",
 	    VIEW_JOB_HEAD, json_object_size(env));
 	buf_addstr(b,

@@ -287,7 +287,7 @@ config_set_node_pool(struct config *cfg, const char *v, char *cause, size_t n)
 static int
 config_set_node_labels(struct config *cfg, const char *v, char *cause, size_t n)
 {
-	if (model_labels_check(v) != 0) {
+	if (strlen(v) >= MODEL_MAX_LABELS || model_labels_check(v) != 0) {
 		snprintf(cause, n,
 		    "node-labels wants names separated by "
 		    "commas: gpu,nvlink");

@@ -172,7 +172,7 @@ submit_name_ok(const char *s)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
 		    s[i] != '-' && s[i] != '.')
 			return 0;
-	return i > 0 && i <= 64;
+	return i > 0 && i < MODEL_MAX_PROJECT;
 }
 
 static int
@@ -194,7 +194,7 @@ submit_meta(struct job *j, json_t *p, char **cause)
 		return submit_fail(cause, "\"name\" must not be empty");
 	if (!submit_name_ok(project))
 		return submit_fail(cause,
-		    "\"project\" must be 1-64 of A-Z a-z 0-9 _ - .");
+		    "\"project\" must be 1-63 of A-Z a-z 0-9 _ - .");
 	if (model_class_parse(cls, &j->core.cls) != 0)
 		return submit_fail(cause,
 		    "\"class\" must be interactive, train or inference");

@@ -27,6 +27,7 @@ static const struct verb verbs_table[] = {
 	{ "project.show", 0, verb_project_show },
 	{ "events.subscribe", 0, verb_events_subscribe },
 	{ "server.stats", 0, verb_server_stats },
+	{ "server.ping", 0, verb_server_ping },
 };
 
 #define NVERBS (sizeof(verbs_table) / sizeof(verbs_table[0]))

@@ -13,6 +13,7 @@ verb_fn verb_job_logs;
 verb_fn verb_cluster_status;
 verb_fn verb_events_subscribe;
 verb_fn verb_server_stats;
+verb_fn verb_server_ping;
 verb_fn verb_project_list;
 verb_fn verb_project_show;
 

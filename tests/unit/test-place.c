@@ -61,14 +61,18 @@ mix_of(struct place_mix *m, const struct req *kinds, const double *w, size_t n)
 static void
 test_model_ok(void **state)
 {
-	assert_true(place_model_ok("", "T4"));
-	assert_true(place_model_ok("T4", "T4"));
-	assert_true(place_model_ok("V100M16|V100M32", "V100M32"));
-	assert_true(place_model_ok("A10|G2|T4", "G2"));
-	assert_false(place_model_ok("V100M16|V100M32", "V100"));
-	assert_false(place_model_ok("V100", "V100M16"));
-	assert_false(place_model_ok("T4", ""));
-	assert_false(place_model_ok("A|B", "AB"));
+	assert_true(model_gpu_model_ok("", "T4"));
+	assert_true(model_gpu_model_ok("T4", "T4"));
+	assert_true(model_gpu_model_ok("V100M16|V100M32", "V100M32"));
+	assert_true(model_gpu_model_ok("A10|G2|T4", "G2"));
+	assert_false(model_gpu_model_ok("V100M16|V100M32", "V100"));
+	assert_false(model_gpu_model_ok("V100", "V100M16"));
+	assert_false(model_gpu_model_ok("T4", ""));
+	assert_false(model_gpu_model_ok("A|B", "AB"));
+	/* A family names every memory size of a model, in any case. */
+	assert_true(model_gpu_model_ok("H100", "H100-80GB"));
+	assert_true(model_gpu_model_ok("a100|h100", "H100-80GB"));
+	assert_false(model_gpu_model_ok("H10", "H100-80GB"));
 }
 
 /*
