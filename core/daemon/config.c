@@ -403,7 +403,7 @@ config_defaults(struct config *cfg)
 	cfg->kill_grace_s = 10;
 	cfg->sync_full = 1;
 	cfg->log_level = 2;
-	cfg->event_history = 65536;
+	cfg->event_history = 16384;
 }
 
 void
