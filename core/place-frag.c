@@ -33,12 +33,13 @@ place_mix_done(struct place_mix *m)
 uint64_t
 place_mix_bit(const struct place_mix *m, const char *s)
 {
+	uint64_t bits = PLACE_OTHER_BIT;
 	int i;
 
 	for (i = 0; i < m->nmodels; i++)
-		if (strcmp(m->models[i], s) == 0)
-			return 1ULL << i;
-	return PLACE_OTHER_BIT;
+		if (model_gpu_model_ok(m->models[i], s))
+			bits |= 1ULL << i;
+	return bits;
 }
 
 /* The bit of model name s[0..len), added to m's names when new. */

@@ -12,13 +12,17 @@ struct place_view {
 	int32_t ngpus;
 	int32_t free[MODEL_MAX_NODE_GPUS];    /* free milli, at least 0 */
 	int64_t gpu_mem[MODEL_MAX_NODE_GPUS]; /* each GPU's memory */
-	uint64_t bit[MODEL_MAX_NODE_GPUS];    /* its model's bit in the mix */
+	uint64_t bit[MODEL_MAX_NODE_GPUS];    /* names accepting its model */
 	int32_t cpus_milli;                   /* free on the node */
 	int64_t mem_mb;
 	int64_t total; /* sum of free */
 };
 
-/* The bit of model name s in m: bit 63 for models m does not name. */
+/*
+ * The bits of the mix's model names that accept GPU model s (exactly or as
+ * its family, model_gpu_model_ok), and bit 63, which every kind without a
+ * constraint accepts.
+ */
 uint64_t place_mix_bit(const struct place_mix *m, const char *s);
 /* Fills v from nd. */
 void place_view_of(const struct node *nd, const struct place_mix *m,

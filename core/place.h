@@ -33,7 +33,7 @@ struct place_type {
 	int32_t cpus_milli;
 	int64_t mem_mb; /* 0 when the mix ignores host memory */
 	char gpu_model[MODEL_MAX_GPU_MODEL];
-	uint64_t models; /* bit i: accepts place_mix.models[i] */
+	uint64_t models; /* bit i: it lists place_mix.models[i] */
 	double weight;   /* the kinds' weights sum to 1 */
 };
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # A single-node Slurm on this machine for tests and benchmarks, everything
 # under one directory: its own munged (own socket), slurmctld and slurmd on
-# free ports above 10000, and 8 GPUs that exist only on paper
+# free ports (10000-32767), and 8 GPUs that exist only on paper
 # (gres gpu:8, shard:32).  Needs root and the Debian packages slurmctld,
 # slurmd, slurm-client and munge.
 #
@@ -15,21 +15,21 @@ set -eu
 
 die() { echo "slurm-local: $*" >&2; exit 1; }
 
-# A TCP port above 10000 that nothing listens on.
+# A TCP port from 10000 to 32767 (below the kernel's ephemeral range, so
+# no outgoing connection holds it) that no socket uses now.
 free_port() {
 	while :; do
-		p=$((10000 + $(od -An -N2 -tu2 /dev/urandom) % 50000))
-		ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
+		p=$((10000 + $(od -An -N2 -tu2 /dev/urandom) % 22768))
+		ss -Htan "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
 	done
 }
 
-# Waits up to $2 tenths of a second for command $1 to succeed.
+# Waits up to $2 seconds for command $1 to succeed (each try at most 5 s).
 wait_for() {
-	i=0
-	until sh -c "$1" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -lt "$2" ] || return 1
-		sleep 0.1
+	end=$(($(date +%s) + $2))
+	until timeout 5 sh -c "$1" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
 	done
 }
 
@@ -40,7 +40,7 @@ start_munge() {
 		--pid-file="$D/munged.pid" --log-file="$D/munged.log" \
 		--seed-file="$D/munged.seed" --key-file=/etc/munge/munge.key ||
 		die "munged did not start (see $D/munged.log)"
-	wait_for "munge -S $D/munge.sock -n | unmunge -S $D/munge.sock" 50 ||
+	wait_for "munge -S $D/munge.sock -n | unmunge -S $D/munge.sock" 5 ||
 		die "munged does not answer"
 }
 
@@ -87,18 +87,39 @@ NodeName=$host Name=shard Count=32
 EOF2
 }
 
+# Starts slurmctld; on a port taken meanwhile, tries again with new ports.
+start_ctld() {
+	for try in 1 2 3; do
+		write_conf
+		rm -f "$D/slurmctld.pid"
+		/usr/sbin/slurmctld -i ||
+			fail "slurmctld did not start (see $D/slurmctld.log)"
+		wait_for "scontrol ping | grep -q UP" 15 && return 0
+		grep -q 'Address already in use' "$D/slurmctld.log" ||
+			fail "slurmctld does not answer: $(tail -n 3 "$D/slurmctld.log")"
+		stop_pidfile "$D/slurmctld.pid"
+		mv "$D/slurmctld.log" "$D/slurmctld.log.$try"
+	done
+	fail "slurmctld found no free port"
+}
+
 start() {
 	[ "$(id -u)" = 0 ] || die "must run as root"
 	mkdir -p "$D"
 	D=$(cd "$D" && pwd)
-	start_munge
-	write_conf
 	export SLURM_CONF="$D/slurm.conf"
-	/usr/sbin/slurmctld -i || die "slurmctld did not start (see $D/slurmctld.log)"
-	/usr/sbin/slurmd || die "slurmd did not start (see $D/slurmd.log)"
-	wait_for "sinfo -h -o %T | grep -qx idle" 300 ||
-		die "the node did not become idle: $(sinfo 2>&1)"
+	start_munge
+	start_ctld
+	/usr/sbin/slurmd || fail "slurmd did not start (see $D/slurmd.log)"
+	wait_for "sinfo -h -o %T | grep -qx idle" 30 ||
+		fail "the node did not become idle: $(timeout 5 sinfo 2>&1)"
 	echo "export SLURM_CONF=$D/slurm.conf"
+}
+
+# Stops what was started, then dies.
+fail() {
+	stop
+	die "$*"
 }
 
 # Stops the daemon whose pid is in file $1, waiting up to 10 s.

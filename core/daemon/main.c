@@ -11,6 +11,7 @@
 #include "core/base/log.h"
 #include "core/base/xmalloc.h"
 #include "core/daemon/daemon.h"
+#include "core/sim/sim.h"
 
 static void
 usage(FILE *fp)
@@ -173,6 +174,8 @@ main(int argc, char **argv)
 		return bridge_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "supervise") == 0)
 		return exec_supervise_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "simulate") == 0)
+		return sim_main(argc - 1, argv + 1);
 	config_defaults(&d.cfg);
 	if ((mode = parse_args(&d, argc, argv)) < 0)
 		return 2;

@@ -6,7 +6,8 @@
 # never fails on time.
 #
 # As in bench-submit.sh the jobs stay queued: one simulated GPU, held by a
-# first job, and every queued job asks for a whole GPU.
+# first job that may not be preempted, and every queued job asks for a
+# whole GPU.
 #
 #   bench-memory.sh GPUQD LOADGEN GQCALL
 #   JOBS=100000 CLIENTS=16 STEPS=10 (environment) change the sizes.
@@ -30,7 +31,8 @@ report() {
 echo "bench-memory: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr)"
 itest_start_gpuqd --fake-gpus 1:H100-80GB
 "$GQCALL" -S "$SOCK" job.submit '{"argv":["sleep","600"],"workdir":"/",
-	"gpus":1,"cpus":0.01,"mem_mb":1,"name":"holder"}' job.id >/dev/null ||
+	"gpus":1,"cpus":0.01,"mem_mb":1,"name":"holder",
+	"preemptible":false}' job.id >/dev/null ||
 	itest_fail "cannot submit the job that holds the GPU"
 report "empty"
 

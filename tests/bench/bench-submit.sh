@@ -5,8 +5,10 @@
 # single-node Slurm on the same machine, and the ratios.  Prints figures;
 # never fails on time.
 #
-# The jobs never start during the run: the daemon has one simulated GPU,
-# a first job holds it, and every benchmark job asks for a whole GPU, so
+# Each measurement starts a fresh daemon with an empty queue.  The jobs
+# never start during the run: the daemon has one simulated GPU,
+# a first job holds it (not preemptible: the fair-share policy may preempt
+# a job after min-runtime), and every benchmark job asks for a whole GPU, so
 # the queue only grows and what is measured is the submit path (parse,
 # commit with fsync, reply), not process spawning.
 #
@@ -35,21 +37,35 @@ echo "bench-submit: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -s
 echo "bench-submit: $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 echo "bench-submit: state dir on $(df -P "$T" | awk 'NR == 2 { print $1 }'), temp dir $T"
 
-itest_start_gpuqd --fake-gpus 1:H100-80GB
-"$GQCALL" -S "$SOCK" job.submit '{"argv":["sleep","600"],"workdir":"/",
-	"gpus":1,"cpus":0.01,"mem_mb":1,"name":"holder"}' job.state >/dev/null ||
-	itest_fail "cannot submit the job that holds the GPU"
+# A fresh daemon and state dir for each measurement, so every one starts
+# from the same empty queue: the previous daemon and its holder job stop.
+fresh() {
+	if [ -n "$DPID" ]; then
+		itest_stop_gpuqd TERM
+		itest_stop_jobs
+	fi
+	STATE=$T/state-$1
+	itest_start_gpuqd --fake-gpus 1:H100-80GB
+	"$GQCALL" -S "$SOCK" job.submit '{"argv":["sleep","600"],"workdir":"/",
+		"gpus":1,"cpus":0.01,"mem_mb":1,"name":"holder",
+		"preemptible":false}' job.state >/dev/null ||
+		itest_fail "cannot submit the job that holds the GPU"
+}
 
 declare -A R
 commits() { "$GQCALL" -S "$SOCK" server.stats '{}' commits; }
 for c in 1 8 64; do
+	fresh "$c"
 	c0=$(commits)
 	out=$("$LOADGEN" -S "$SOCK" -c "$c" -n $((TOTAL / c)) -k "b$c-" --gpus 1)
 	echo "gpuqd, $c client(s): ${out#loadgen: }, $(($(commits) - c0)) commits"
 	R[$c]=$(echo "$out" | sed -n 's/.* \([0-9.]*\) submits\/s$/\1/p')
 done
+echo "gpuqd: $("$GQCALL" -S "$SOCK" server.stats '{}' commits rss_kb | paste -sd' ' |
+	awk '{ printf "%d commits, rss %d KiB", $1, $2 }')"
 
 if [ -n "$GPUQ_BIN" ]; then
+	fresh cli
 	t0=$(now)
 	for i in $(seq 1 "$SBATCH_N"); do
 		"$GPUQ_BIN" -S "$SOCK" submit --gpus 1 -c 0.01 -m 1 \
@@ -58,9 +74,8 @@ if [ -n "$GPUQ_BIN" ]; then
 	R[cli]=$(rate "$SBATCH_N" "$t0" "$(now)")
 	echo "gpuqd, gpuq submit (one process per job), sequential: ${R[cli]} submits/s"
 fi
-echo "gpuqd: $("$GQCALL" -S "$SOCK" server.stats '{}' commits rss_kb | paste -sd' ' |
-	awk '{ printf "%d commits, rss %d KiB", $1, $2 }')"
 itest_stop_gpuqd TERM
+itest_stop_jobs
 
 if ! command -v slurmctld >/dev/null || [ "$(id -u)" != 0 ]; then
 	echo "bench-submit: no Slurm here (or not root): sbatch not measured"
