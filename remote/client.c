@@ -18,11 +18,14 @@
 #include "remote/proto.h"
 
 struct client {
-	int rfd, wfd; /* the same socket, or a child's pipes */
-	pid_t child;  /* client_open_cmd's process, or -1 */
+	int rfd, wfd;               /* the same socket, or a child's pipes */
+	pid_t child;                /* client_open_cmd's process, or -1 */
+	const struct client_io *io; /* instead of the descriptors, or NULL */
+	void *io_arg;
 	struct frame_reader fr;
-	json_t *hello;  /* the daemon's hello body */
-	json_t *events; /* events received while waiting */
+	struct buf pend; /* bytes read that the frame reader did not take */
+	json_t *hello;   /* the daemon's hello body */
+	json_t *events;  /* events received while waiting */
 	int64_t next_id;
 };
 
@@ -35,6 +38,7 @@ client_new(int rfd, int wfd, pid_t child)
 	c->wfd = wfd;
 	c->child = child;
 	frame_reader_init(&c->fr, 64 * 1024 * 1024);
+	buf_init(&c->pend, 64 * 1024 * 1024);
 	c->events = json_array();
 	c->next_id = 1;
 	return c;
@@ -47,12 +51,16 @@ client_free(struct client *c)
 
 	if (c == NULL)
 		return;
-	close(c->rfd);
-	if (c->wfd != c->rfd)
+	if (c->io != NULL)
+		c->io->close(c->io_arg);
+	if (c->rfd >= 0)
+		close(c->rfd);
+	if (c->wfd != c->rfd && c->wfd >= 0)
 		close(c->wfd);
 	if (c->child > 0)
 		waitpid(c->child, &status, 0);
 	frame_reader_done(&c->fr);
+	buf_done(&c->pend);
 	json_decref(c->hello);
 	json_decref(c->events);
 	free(c);
@@ -75,6 +83,11 @@ client_send(struct client *c, json_t *msg)
 	json_decref(msg);
 	if (line == NULL)
 		return GQ_EINVAL;
+	if (c->io != NULL) {
+		n = c->io->send(c->io_arg, line, len) == 0 ? (ssize_t)len : -1;
+		free(line);
+		return n < 0 ? GQ_ECONN : 0;
+	}
 	while (off < len) {
 		n = write(c->wfd, line + off, len - off);
 		if (n < 0 && errno == EINTR)
@@ -87,6 +100,33 @@ client_send(struct client *c, json_t *msg)
 	}
 	free(line);
 	return 0;
+}
+
+/*
+ * Waits up to timeout_ms for bytes and reads them into buf.  Returns the
+ * count, 0 on timeout, -EINTR to try again, or another negative number
+ * when the connection ended.
+ */
+static ssize_t
+client_read_some(struct client *c, struct pollfd *pfd, char *buf, size_t n,
+    int timeout_ms)
+{
+	ssize_t k;
+	int rc;
+
+	if (c->io != NULL) {
+		k = c->io->recv(c->io_arg, buf, n, timeout_ms);
+		return k < 0 ? -1 : k;
+	}
+	rc = poll(pfd, 1, timeout_ms);
+	if (rc < 0 && errno == EINTR)
+		return -EINTR;
+	if (rc == 0)
+		return 0;
+	k = read(c->rfd, buf, n);
+	if (k < 0 && errno == EINTR)
+		return -EINTR;
+	return k <= 0 ? -1 : k;
 }
 
 /*
@@ -115,19 +155,26 @@ client_read_msg(struct client *c, int timeout_ms, struct msg *m)
 			free(cause);
 			return rc == 0 ? 1 : rc;
 		}
-		rc = poll(&pfd, 1, timeout_ms);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc == 0)
+		/* The reader takes a chunk of lines at a time: the rest of
+		 * what was read waits here (looping on it would spin). */
+		if (c->pend.len > 0) {
+			k = frame_reader_feed(&c->fr, c->pend.data,
+			    c->pend.len);
+			buf_consume(&c->pend, k);
+			if (k > 0)
+				continue;
+		}
+		if ((n = client_read_some(c, &pfd, buf, sizeof(buf),
+		         timeout_ms)) == 0)
 			return 0;
-		n = read(c->rfd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
+		if (n == -EINTR)
 			continue;
 		if (n <= 0)
 			return GQ_ECONN;
-		for (off = 0; off < (size_t)n; off += k)
-			k = frame_reader_feed(&c->fr, buf + off,
-			    (size_t)n - off);
+		off = frame_reader_feed(&c->fr, buf, (size_t)n);
+		if (off < (size_t)n &&
+		    buf_add(&c->pend, buf + off, (size_t)n - off) != 0)
+			return GQ_EPROTO;
 	}
 }
 
@@ -140,6 +187,10 @@ client_handshake(struct client *c, char **cause)
 	rc = client_send(c, proto_hello_new("gpuq", json_array()));
 	if (rc == 0)
 		rc = client_read_msg(c, 30000, &m);
+	if (rc != 1 && c->io != NULL && c->io->error(c->io_arg) != NULL) {
+		*cause = xstrdup(c->io->error(c->io_arg));
+		return GQ_ECONN;
+	}
 	if (rc != 1) {
 		*cause =
 		    xstrdup(rc == 0 ? "no hello from the daemon in 30 s" :
@@ -238,6 +289,25 @@ client_open_cmd(char *const argv[], struct client **out, char **cause)
 	return 0;
 }
 
+int
+client_open_io(const struct client_io *io, void *arg, struct client **out,
+    char **cause)
+{
+	struct client *c;
+	int rc;
+
+	*cause = NULL;
+	c = client_new(-1, -1, -1);
+	c->io = io;
+	c->io_arg = arg;
+	if ((rc = client_handshake(c, cause)) != 0) {
+		client_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
 static int
 client_take_reply(struct msg *m, json_t **result, char **cause)
 {
@@ -253,6 +323,16 @@ client_take_reply(struct msg *m, json_t **result, char **cause)
 	return rc;
 }
 
+/* Why the connection is gone (new). */
+static char *
+client_lost(struct client *c)
+{
+	const char *why = c->io != NULL ? c->io->error(c->io_arg) : NULL;
+
+	return xasprintf("connection to the daemon lost%s%s",
+	    why != NULL ? ": " : "", why != NULL ? why : "");
+}
+
 int
 client_call(struct client *c, const char *verb, json_t *params, json_t **result,
     char **cause)
@@ -264,13 +344,13 @@ client_call(struct client *c, const char *verb, json_t *params, json_t **result,
 	*result = NULL;
 	*cause = NULL;
 	if ((rc = client_send(c, proto_request_new(id, verb, params))) != 0) {
-		*cause = xstrdup("connection to the daemon lost");
+		*cause = client_lost(c);
 		return rc;
 	}
 	for (;;) {
 		rc = client_read_msg(c, -1, &m);
 		if (rc != 1) {
-			*cause = xstrdup("connection to the daemon lost");
+			*cause = client_lost(c);
 			return GQ_ECONN;
 		}
 		if (m.kind == MSG_EVENT) {

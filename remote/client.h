@@ -21,6 +21,28 @@ int client_open_unix(const char *path, struct client **out, char **cause);
  * speaks the protocol over its standard input and output.
  */
 int client_open_cmd(char *const argv[], struct client **out, char **cause);
+/*
+ * A byte stream that blocks, for transports that are not a file
+ * descriptor (the libssh2 transport run by remote/transport-sync.c).
+ */
+struct client_io {
+	/* Sends n bytes (it may keep them queued).  0 or GQ_ECONN. */
+	int (*send)(void *arg, const char *p, size_t n);
+	/* Waits up to timeout_ms (-1: forever) for bytes: returns how many
+	 * it put in buf, 0 on timeout, GQ_ECONN when the stream ended. */
+	long (*recv)(void *arg, char *buf, size_t n, int timeout_ms);
+	/* Why the stream ended (borrowed), or NULL. */
+	const char *(*error)(void *arg);
+	/* Ends the stream and frees arg. */
+	void (*close)(void *arg);
+};
+
+/*
+ * Speaks the protocol over io (arg is its state; the client owns it from
+ * now on, even when this fails).
+ */
+int client_open_io(const struct client_io *io, void *arg, struct client **out,
+    char **cause);
 void client_free(struct client *c);
 
 /* The daemon's hello body ({"proto":1,"version":...}); borrowed. */

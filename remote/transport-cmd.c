@@ -75,12 +75,15 @@ transport_cmd_report(struct transport_cmd *c)
 	if (!c->exited || !c->err_eof)
 		return;
 	transport_cmd_errline(c, line, sizeof(line));
+	/* What the command said comes first: it is what explains it. */
 	if (c->term_signal != 0)
-		snprintf(why, sizeof(why), "%s: killed by signal %d%s%s",
-		    c->t.desc, c->term_signal, line[0] ? ": " : "", line);
+		snprintf(why, sizeof(why), "%s%s%s: killed by signal %d%s",
+		    line, line[0] ? " (" : "", c->t.desc, c->term_signal,
+		    line[0] ? ")" : "");
 	else
-		snprintf(why, sizeof(why), "%s: exited with status %lld%s%s",
-		    c->t.desc, (long long)c->status, line[0] ? ": " : "", line);
+		snprintf(why, sizeof(why), "%s%s%s: exited with status %lld%s",
+		    line, line[0] ? " (" : "", c->t.desc, (long long)c->status,
+		    line[0] ? ")" : "");
 	transport_down(&c->t, GQ_ECONN, why);
 }
 

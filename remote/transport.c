@@ -13,6 +13,13 @@ transport_write(struct transport *t, const char *p, size_t n)
 }
 
 void
+transport_answer(struct transport *t, const char *answer)
+{
+	if (t->ops->answer != NULL && !t->closing)
+		t->ops->answer(t, answer);
+}
+
+void
 transport_close(struct transport *t)
 {
 	if (t == NULL || t->closing)

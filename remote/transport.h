@@ -5,9 +5,9 @@
  *   transport-unix.c   the daemon's Unix socket (uv_pipe)
  *   transport-cmd.c    a command's stdin/stdout, e.g. the system ssh
  *                      running `gpuqd bridge` on the cluster (uv_spawn)
+ *   transport-ssh.c    libssh2 sessions on the loop (transport-ssh.h)
  *
- * A libssh2 session on the loop is meant to be a third file with the same
- * ops.  A transport only moves bytes: the protocol is remote/rpc.c.
+ * A transport only moves bytes: the protocol is remote/rpc.c.
  *
  * Lifetime: transport_*_new makes it; transport_open starts connecting;
  * the callbacks report up (bytes may flow), read (bytes arrived) and down
@@ -26,20 +26,42 @@
 
 struct transport;
 
+/* A question for the user while connecting (the ssh transport). */
+enum transport_ask_kind {
+	TRANSPORT_ASK_HOSTKEY, /* an unknown host key: "yes" accepts it */
+	TRANSPORT_ASK_SECRET,  /* a passphrase or one-time code: no echo */
+	TRANSPORT_ASK_TEXT     /* a prompt whose answer may be shown */
+};
+
+struct transport_ask {
+	enum transport_ask_kind kind;
+	const char *title; /* "Unknown host key", "Passphrase" */
+	const char *text;  /* the question, possibly several lines */
+};
+
 struct transport_cbs {
 	void (*up)(void *arg);
 	void (*read)(void *arg, const char *p, size_t n);
-	/* code is GQ_ECONN (refused, lost) or another GQ_E*; why is human. */
+	/* code is GQ_ECONN (refused, lost) or another GQ_E*; why is human.
+	 * GQ_EPERM: refused for a reason that retrying does not fix (host
+	 * key, authentication). */
 	void (*down)(void *arg, int code, const char *why);
+	/* Optional: a question (borrowed for the call); answer with
+	 * transport_answer, now or later.  NULL: questions are refused. */
+	void (*ask)(void *arg, const struct transport_ask *q);
+	/* Optional: a progress or warning line ("ssh: agent has 2 keys"). */
+	void (*note)(void *arg, const char *text);
 };
 
 struct transport_ops {
-	const char *name; /* "unix", "cmd" */
+	const char *name; /* "unix", "cmd", "ssh" */
 	int (*open)(struct transport *t);
 	/* Queues bytes (copied).  Returns 0 or a GQ_E* code. */
 	int (*write)(struct transport *t, const char *p, size_t n);
 	/* Closes the handles; frees t when the last one has closed. */
 	void (*close)(struct transport *t);
+	/* Optional: the answer to the question last asked (NULL: refused). */
+	void (*answer)(struct transport *t, const char *answer);
 };
 
 struct transport {
@@ -64,6 +86,8 @@ struct transport *transport_cmd_new(uv_loop_t *loop, char *const argv[],
     const struct transport_cbs *cbs, void *arg);
 
 int transport_open(struct transport *t);
+/* Answers the transport's question (answer NULL refuses it). */
+void transport_answer(struct transport *t, const char *answer);
 int transport_write(struct transport *t, const char *p, size_t n);
 void transport_close(struct transport *t);
 

@@ -14,7 +14,8 @@ if command -v clang >/dev/null 2>&1; then
 	CC=clang cmake -S . -B "$FUZZ" -DGPUQ_FUZZ=ON \
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build "$FUZZ" -j"$JOBS" --target fuzz-frame fuzz-proto \
-		fuzz-theme fuzz-conf fuzz-logbuf fuzz-rpc
+		fuzz-theme fuzz-conf fuzz-logbuf fuzz-rpc fuzz-ssh-config \
+		fuzz-knownhosts
 	(cd "$FUZZ" && ctest -L fuzz --output-on-failure) || status=1
 fi
 

@@ -12,7 +12,10 @@
 #include "core/base/xmalloc.h"
 #include "remote/client.h"
 #include "remote/sockpath.h"
+#include "remote/ssh-resolve.h"
+#include "remote/transport-sync.h"
 #include "tui/cli.h"
+#include "tui/conf.h"
 #include "tui/fmt.h"
 #include "tui/tui.h"
 
@@ -77,10 +80,19 @@ cli_print_help(FILE *f)
 	    "  -S socket   the daemon's socket (default: $GPUQ_SOCKET, "
 	    "else the\n"
 	    "              personal socket, else %s)\n"
-	    "  -H host     reach gpuqd on host over ssh (runs "
-	    "`gpuqd bridge` there)\n"
+	    "  -H host     reach gpuqd on host over ssh ([user@]host[:port], "
+	    "an ssh\n"
+	    "              config alias, or a cluster of gpuq.conf; also "
+	    "$GPUQ_HOST)\n"
 	    "  -h, --help  show this help\n"
 	    "  -V, --version\n"
+	    "\n"
+	    "ssh options (docs/ssh.md):\n"
+	    "  --remote-command CMD   run CMD there (default: gpuqd bridge)\n"
+	    "  --accept-new-host-key  add an unknown host key to known_hosts\n"
+	    "  --ssh-config FILE      instead of ~/.ssh/config (like ssh -F)\n"
+	    "  --ssh-command[=SSH]    go through the system ssh, not libssh2\n"
+	    "  --verbose              describe each step of the connection\n"
 	    "\n"
 	    "workbench options:\n"
 	    "  --readonly      keys that change the cluster are off\n"
@@ -138,35 +150,63 @@ cli_help_fn(struct cli *cli, int argc, char **argv)
 	return cli_help_cmd(cmd);
 }
 
+/* --ssh-command: the system ssh runs the remote command. */
+static int
+cli_connect_openssh(struct cli *cli, const char *line, char **why)
+{
+	char **argv;
+	int rc;
+
+	argv = transport_ssh_argv(cli->ssh_command, cli->target, line);
+	if (argv == NULL) {
+		*why = xasprintf("%s is not [user@]host[:port]", cli->target);
+		return GQ_EINVAL;
+	}
+	rc = client_open_cmd(argv, &cli->client, why);
+	transport_ssh_argv_free(argv);
+	return rc;
+}
+
+/* libssh2 (remote/transport-ssh.c), driven until each reply. */
+static int
+cli_connect_libssh2(struct cli *cli, char **why)
+{
+	struct transport_ssh_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.target = cli->target;
+	o.command = cli->remote_command;
+	o.socket = cli->sock;
+	o.config = cli->ssh_config;
+	o.how = ssh_resolve_how_env();
+	o.accept_new = cli->accept_new;
+	o.no_hostkey_ask = 1;
+	o.verbose = cli->verbose;
+	return transport_sync_ssh(&o, ssh_prompt_tty, &cli->client, why);
+}
+
 static int
 cli_connect_ssh(struct cli *cli, char **cause)
 {
-	char a0[] = "ssh", a1[] = "-T", a2[] = "-o", a3[] = "BatchMode=yes";
-	char a5[] = "gpuqd", a6[] = "bridge", a7[] = "-S";
-	char *host = xstrdup(cli->host), *sock = NULL;
-	struct buf q;
-	char *argv[] = { a0, a1, a2, a3, host, a5, a6, NULL, NULL, NULL };
-	char *why = NULL;
+	char *why = NULL, *line;
 	int rc;
 
-	/* -S names the socket on the far side; ssh passes words to a shell
-	 * there, so the path is quoted. */
-	if (cli->sock != NULL) {
-		buf_init(&q, 8192);
-		fmt_shell_quote(&q, cli->sock);
-		sock = buf_take(&q);
-		argv[7] = a7;
-		argv[8] = sock;
-	}
-	rc = client_open_cmd(argv, &cli->client, &why);
+	/* -S names the socket on the far side (quoted for its shell). */
+	line = transport_ssh_command(cli->remote_command, cli->sock);
+	if (cli->ssh_command != NULL)
+		rc = cli_connect_openssh(cli, line, &why);
+	else
+		rc = cli_connect_libssh2(cli, &why);
 	if (rc != 0) {
-		*cause = xasprintf("cannot reach gpuqd on %s over ssh: %s "
-		                   "(can you `ssh %s gpuqd --version`?)",
-		    cli->host, why != NULL ? why : gq_err_text(rc), cli->host);
+		*cause = xasprintf("cannot reach gpuqd on %s over ssh: %s%s",
+		    cli->host, why != NULL ? why : gq_err_text(rc),
+		    why != NULL && strstr(why, "(status 127)") != NULL ?
+		        " (is gpuqd on the PATH there? --remote-command "
+		        "names it)" :
+		        "");
 		free(why);
 	}
-	free(host);
-	free(sock);
+	free(line);
 	return rc;
 }
 
@@ -329,8 +369,21 @@ cli_bad_opt(const struct cli_cmd *cmd, char **argv, int ch)
 	return cli_bad_usage(cmd, "unknown option %s", name);
 }
 
+enum {
+	CLI_OPT_REMOTE_COMMAND = 256,
+	CLI_OPT_SSH_COMMAND,
+	CLI_OPT_SSH_CONFIG,
+	CLI_OPT_ACCEPT_NEW,
+	CLI_OPT_VERBOSE
+};
+
 static const struct option cli_global_longs[] = {
 	{ "help", no_argument, NULL, 'h' },
+	{ "remote-command", required_argument, NULL, CLI_OPT_REMOTE_COMMAND },
+	{ "ssh-command", optional_argument, NULL, CLI_OPT_SSH_COMMAND },
+	{ "ssh-config", required_argument, NULL, CLI_OPT_SSH_CONFIG },
+	{ "accept-new-host-key", no_argument, NULL, CLI_OPT_ACCEPT_NEW },
+	{ "verbose", no_argument, NULL, CLI_OPT_VERBOSE },
 	{ "version", no_argument, NULL, 'V' },
 	{ "readonly", no_argument, NULL, 'r' },
 	{ "theme", required_argument, NULL, 't' },
@@ -341,9 +394,9 @@ static const struct option cli_global_longs[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The workbench's long options; returns 0 when ch was one. */
+/* The workbench's and ssh's long options; returns 0 when ch was one. */
 static int
-cli_tui_opt(int ch)
+cli_tui_opt(struct cli *cli, int ch)
 {
 	switch (ch) {
 	case 'r':
@@ -361,6 +414,22 @@ cli_tui_opt(int ch)
 	case 'c':
 		cli_tui.conf = optarg;
 		return 0;
+	case CLI_OPT_ACCEPT_NEW:
+		cli->accept_new = 1;
+		return 0;
+	case CLI_OPT_VERBOSE:
+		cli->verbose = 1;
+		return 0;
+	case CLI_OPT_SSH_CONFIG:
+		cli->ssh_config = optarg;
+		return 0;
+	case CLI_OPT_SSH_COMMAND:
+		cli->ssh_command = optarg != NULL ? optarg : "ssh";
+		return 0;
+	case CLI_OPT_REMOTE_COMMAND:
+		free(cli->remote_command);
+		cli->remote_command = xstrdup(optarg);
+		return 0;
 	case 'k':
 		cli_keys = 1;
 		return 0;
@@ -377,7 +446,7 @@ cli_global_opts(struct cli *cli, int argc, char **argv)
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "+:S:H:hV", cli_global_longs,
-		    NULL)) != -1) {
+	            NULL)) != -1) {
 		switch (ch) {
 		case 'S':
 			free(cli->sock);
@@ -393,7 +462,7 @@ cli_global_opts(struct cli *cli, int argc, char **argv)
 			printf("gpuq %s\n", GPUQ_VERSION);
 			return CLI_EXIT_OK;
 		default:
-			if (cli_tui_opt(ch) == 0)
+			if (cli_tui_opt(cli, ch) == 0)
 				break;
 			cli_opt_name(argv, name, sizeof(name));
 			fprintf(stderr, "gpuq: %s option %s\n",
@@ -406,6 +475,60 @@ cli_global_opts(struct cli *cli, int argc, char **argv)
 	return -1;
 }
 
+/* A cluster of gpuq.conf named name, copied into cli; 0 when found. */
+static int
+cli_cluster(struct cli *cli, const char *name)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const struct conf_cluster *k;
+	struct conf *c;
+	struct buf errs;
+	char *path, *text;
+	size_t len;
+	int rc = -1;
+
+	if (cli_tui.conf != NULL)
+		path = xstrdup(cli_tui.conf);
+	else if (xdg != NULL && xdg[0] == '/')
+		path = xasprintf("%s/gpuq/gpuq.conf", xdg);
+	else
+		path =
+		    xasprintf("%s/.config/gpuq/gpuq.conf", ssh_resolve_home());
+	if (ssh_resolve_read_file(path, CONF_MAX_TEXT, &text, &len) != 0) {
+		free(path);
+		return -1;
+	}
+	c = xmalloc(sizeof(*c));
+	conf_init(c);
+	buf_init(&errs, 64 * 1024);
+	conf_parse(c, path, text, len, &errs);
+	if ((k = conf_cluster_find(c, name)) != NULL) {
+		cli->target = xstrdup(k->target);
+		if (cli->remote_command == NULL && k->command[0] != '\0')
+			cli->remote_command = xstrdup(k->command);
+		rc = 0;
+	}
+	buf_done(&errs);
+	free(c);
+	free(text);
+	free(path);
+	return rc;
+}
+
+/* -H, else $GPUQ_HOST: a cluster of gpuq.conf, or an ssh target. */
+static void
+cli_host(struct cli *cli)
+{
+	const char *env = getenv("GPUQ_HOST");
+
+	if (cli->host == NULL && env != NULL && env[0] != '\0')
+		cli->host = env;
+	if (cli->host == NULL)
+		return;
+	if (cli_cluster(cli, cli->host) != 0)
+		cli->target = xstrdup(cli->host);
+}
+
 /* gpuq alone: the workbench on a terminal, else `gpuq watch`. */
 static int
 cli_workbench(struct cli *cli)
@@ -414,9 +537,14 @@ cli_workbench(struct cli *cli)
 
 	cli_tui.sock = cli->sock;
 	cli_tui.host = cli->host;
+	cli_tui.target = cli->target;
+	cli_tui.remote_command = cli->remote_command;
+	cli_tui.ssh_command = cli->ssh_command;
+	cli_tui.ssh_config = cli->ssh_config;
+	cli_tui.verbose = cli->verbose;
 	if (cli_keys)
-		return tui_print_keys(&cli_tui) == 0 ? CLI_EXIT_OK
-						     : CLI_EXIT_FAIL;
+		return tui_print_keys(&cli_tui) == 0 ? CLI_EXIT_OK :
+		                                       CLI_EXIT_FAIL;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cli_cmd_watch.fn(cli, 1, watch);
 	return tui_main(&cli_tui) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
@@ -449,10 +577,14 @@ cli_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	opterr = 0;
 	rc = cli_global_opts(&cli, argc, argv);
-	if (rc < 0)
+	if (rc < 0) {
+		cli_host(&cli);
 		rc = cli_dispatch(&cli, argc - optind, argv + optind);
+	}
 	cli_disconnect(&cli);
 	free(cli.sock);
+	free(cli.target);
+	free(cli.remote_command);
 	if (fflush(stdout) != 0 && rc == CLI_EXIT_OK)
 		rc = CLI_EXIT_FAIL;
 	return rc;

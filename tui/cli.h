@@ -24,9 +24,17 @@ struct client;
 struct cli {
 	const char *prog;      /* "gpuq" */
 	char *sock;            /* owned: the socket path (-S or the default) */
-	const char *host;      /* -H: reach gpuqd over ssh, or NULL */
+	const char *host;      /* -H or $GPUQ_HOST: reach gpuqd over ssh */
 	struct client *client; /* owned: connected on first use, or NULL */
 	int unreachable;       /* the last connection attempt failed */
+	/* Over SSH (docs/ssh.md). */
+	char *target;            /* owned: host, or its gpuq.conf cluster's */
+	char *remote_command;    /* owned: --remote-command or the cluster's */
+	const char *ssh_command; /* --ssh-command: the system ssh, or NULL */
+	const char *ssh_config;  /* --ssh-config FILE (like ssh -F) */
+	const char *conf;        /* --config FILE (gpuq.conf) */
+	int accept_new;          /* --accept-new-host-key */
+	int verbose;             /* --verbose: the SSH steps on stderr */
 };
 
 struct cli_cmd {

@@ -170,12 +170,68 @@ conf_setting(struct conf *c, char **w, int n, int line, const char **why)
 	return -1;
 }
 
+/* cluster NAME TARGET [COMMAND...]: the command is the rest of the line. */
+static int
+conf_cluster(struct conf *c, char *text, int line, const char **why)
+{
+	struct conf_cluster *k;
+	char *w[3];
+	char *rest;
+	int n;
+
+	text += strspn(text, " \t");
+	rest = text;
+	for (n = 0; n < 3 && *rest != '\0' && *rest != '#'; n++) {
+		w[n] = rest;
+		rest += strcspn(rest, " \t");
+		if (*rest != '\0')
+			*rest++ = '\0';
+		rest += strspn(rest, " \t");
+	}
+	rest[strcspn(rest, "#")] = '\0';
+	while (*rest != '\0' && strchr(" \t", rest[strlen(rest) - 1]))
+		rest[strlen(rest) - 1] = '\0';
+	if (n != 3 || strlen(w[2]) >= sizeof(k->target) ||
+	    strlen(rest) >= sizeof(k->command)) {
+		*why = "usage: cluster NAME [user@]host[:port] [COMMAND]";
+		return -1;
+	}
+	if (c->nclusters == CONF_MAX_CLUSTERS) {
+		*why = "too many cluster lines";
+		return -1;
+	}
+	k = &c->clusters[c->nclusters];
+	if (conf_name(k->name, w[1], why) != 0)
+		return -1;
+	snprintf(k->target, sizeof(k->target), "%s", w[2]);
+	snprintf(k->command, sizeof(k->command), "%s", rest);
+	k->line = line;
+	c->nclusters++;
+	return 0;
+}
+
+const struct conf_cluster *
+conf_cluster_find(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nclusters; i++)
+		if (strcmp(c->clusters[i].name, name) == 0)
+			return &c->clusters[i];
+	return NULL;
+}
+
 /* Parses one line (NUL-terminated, writable); returns 0 or -1. */
 static int
 conf_line(struct conf *c, char *text, int line, const char **why)
 {
 	char *w[CONF_MAX_WORDS];
+	size_t k = strspn(text, " \t");
 	int n;
+
+	if (strncmp(text + k, "cluster", 7) == 0 &&
+	    (text[k + 7] == ' ' || text[k + 7] == '\t'))
+		return conf_cluster(c, text + k, line, why);
 
 	if ((n = conf_words(text, w, CONF_MAX_WORDS)) < 0) {
 		*why = "too many words";

@@ -11,6 +11,8 @@
  *   refresh 2                (seconds between cluster.status polls)
  *   bind Ctrl-K job.cancel-now
  *   unbind K
+ *   cluster lab alice@login.lab.example:2222      (gpuq -H lab)
+ *   cluster big login1 /opt/gpuq/bin/gpuqd bridge  (and its remote command)
  *
  * The parser is pure: it reads text, never a file, and reports each bad
  * line without stopping.
@@ -22,9 +24,10 @@
 
 #include "core/base/buf.h"
 
-#define CONF_MAX_TEXT  (256 * 1024) /* a config file larger is refused */
-#define CONF_MAX_BINDS 256
-#define CONF_NAME_MAX  64
+#define CONF_MAX_TEXT     (256 * 1024) /* a config file larger is refused */
+#define CONF_MAX_BINDS    256
+#define CONF_NAME_MAX     64
+#define CONF_MAX_CLUSTERS 32
 
 enum conf_graph {
 	CONF_GRAPH_AUTO,
@@ -39,6 +42,14 @@ struct conf_bind {
 	int line;
 };
 
+/* A named cluster: what `gpuq -H NAME` reaches. */
+struct conf_cluster {
+	char name[CONF_NAME_MAX];
+	char target[256];  /* [user@]host[:port], or an ssh config alias */
+	char command[512]; /* the remote command, "" for gpuqd bridge */
+	int line;
+};
+
 struct conf {
 	char theme[CONF_NAME_MAX]; /* "" when not set */
 	char start_view[CONF_NAME_MAX];
@@ -49,6 +60,8 @@ struct conf {
 	int refresh_ms; /* 500 .. 60000 */
 	struct conf_bind binds[CONF_MAX_BINDS];
 	size_t nbinds;
+	struct conf_cluster clusters[CONF_MAX_CLUSTERS];
+	size_t nclusters;
 };
 
 /* Fills c with the defaults. */
@@ -61,6 +74,10 @@ void conf_init(struct conf *c);
  */
 int conf_parse(struct conf *c, const char *name, const char *text, size_t len,
     struct buf *errs);
+
+/* The cluster named name (borrowed), or NULL. */
+const struct conf_cluster *conf_cluster_find(const struct conf *c,
+    const char *name);
 
 /* Parses "on"/"off" (also yes/no, true/false, 1/0): 0, 1, or -1. */
 int conf_bool(const char *s);

@@ -260,6 +260,22 @@ draw_flags(struct tui *t, char *out, size_t n)
 		snprintf(out + strlen(out), n - strlen(out), ":%zu", t->nmarks);
 }
 
+/*
+ * "disconnected, retrying in 4 s (r: now): why"; what to do comes first,
+ * so that a long reason is what a narrow screen cuts.
+ */
+static void
+draw_down_line(struct tui *t, char *line, size_t n)
+{
+	int in = session_retry_in(&t->sess);
+
+	if (in < 0)
+		snprintf(line, n, "disconnected (r to retry): %s", t->sess.why);
+	else
+		snprintf(line, n, "disconnected, retrying in %d s (r: now): %s",
+		    in, t->sess.why);
+}
+
 static void
 draw_status_line(struct tui *t, WINDOW *w)
 {
@@ -274,10 +290,7 @@ draw_status_line(struct tui *t, WINDOW *w)
 		wattrset(w, draw_attr(t, els[t->status_level]));
 		draw_text(w, 0, 0, t->status, t->scr.cols - fw, 1);
 	} else if (t->sess.state == SESSION_DOWN) {
-		snprintf(line, sizeof(line),
-		    "disconnected: %s (retrying; r "
-		    "to retry now)",
-		    t->sess.why);
+		draw_down_line(t, line, sizeof(line));
 		wattrset(w, draw_attr(t, THEME_BANNER));
 		draw_text(w, 0, 0, line, t->scr.cols - fw, 1);
 	}

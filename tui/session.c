@@ -17,7 +17,8 @@ enum {
 	SESSION_TAG_LIST,
 	SESSION_TAG_FIN_COUNT,
 	SESSION_TAG_FIN_LIST,
-	SESSION_TAG_STATUS
+	SESSION_TAG_STATUS,
+	SESSION_TAG_PING
 };
 
 struct session_keyed {
@@ -239,7 +240,9 @@ session_reply(void *arg, int64_t tag, int code, json_t *result,
 {
 	struct session *s = arg;
 
-	if (code == GQ_ECONN || s->stopping)
+	if (tag == SESSION_TAG_PING)
+		s->ping_inflight = 0;
+	if (code == GQ_ECONN || s->stopping || tag == SESSION_TAG_PING)
 		return;
 	if (tag == SESSION_TAG_STATUS) {
 		s->status_inflight = 0;
@@ -293,9 +296,37 @@ session_poll_cb(uv_timer_t *t)
 	session_poll_status(t->data);
 }
 
-/* The connection is gone (or never came): fail calls, retry later. */
+/* A random delay in [ms/2, ms]: clients that lost the same daemon do
+ * not all come back at the same instant. */
+static uint64_t
+session_jitter(struct session *s, int ms)
+{
+	uint64_t x = s->jitter;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	s->jitter = x;
+	return (uint64_t)ms / 2 + x % ((uint64_t)ms / 2 + 1);
+}
+
 static void
-session_drop(struct session *s, const char *why)
+session_schedule(struct session *s)
+{
+	int cap = s->sock != NULL ? SESSION_BACKOFF_MAX : SESSION_BACKOFF_SSH;
+	uint64_t delay = session_jitter(s, s->backoff_ms);
+
+	s->retry_at = uv_now(s->loop) + delay;
+	uv_timer_start(&s->retry, session_retry_cb, delay, 0);
+	s->backoff_ms = s->backoff_ms * 2 > cap ? cap : s->backoff_ms * 2;
+}
+
+/*
+ * The connection is gone (or never came): fail calls, retry later.  A
+ * refusal (GQ_EPERM: host key, authentication) waits for the user.
+ */
+static void
+session_drop_code(struct session *s, int code, const char *why)
 {
 	int quiet = s->state == SESSION_DOWN || s->down_since != 0;
 
@@ -305,21 +336,27 @@ session_drop(struct session *s, const char *why)
 		s->t = NULL;
 	}
 	s->status_inflight = 0;
+	s->ping_inflight = 0;
 	s->rep->syncing = 0;
 	if (s->down_since == 0)
 		s->down_since = s->now();
 	s->state = SESSION_DOWN;
 	rpc_reset(&s->rpc, GQ_ECONN, why);
+	/* The status line shows the state and why (draw.c): Events only. */
 	if (!quiet)
-		session_note(s, REVENT_ERROR, "disconnected: %s", why);
-	if (!s->stopping) {
-		uv_timer_start(&s->retry, session_retry_cb,
-		    (uint64_t)s->backoff_ms, 0);
-		s->backoff_ms = s->backoff_ms * 2 > SESSION_BACKOFF_MAX ?
-		    SESSION_BACKOFF_MAX :
-		    s->backoff_ms * 2;
-	}
+		replica_note(s->rep, s->now(), REVENT_ERROR, 0,
+		    "disconnected: %s", why);
+	s->retry_at = 0;
+	s->hold = code == GQ_EPERM;
+	if (!s->stopping && !s->hold)
+		session_schedule(s);
 	session_changed(s);
+}
+
+static void
+session_drop(struct session *s, const char *why)
+{
+	session_drop_code(s, GQ_ECONN, why);
 }
 
 static void
@@ -388,6 +425,7 @@ session_t_up(void *arg)
 {
 	struct session *s = arg;
 
+	s->last_rx = uv_now(s->loop);
 	rpc_start(&s->rpc, "gpuq");
 	session_flush(s);
 	uv_timer_start(&s->retry, session_hello_timeout, SESSION_HELLO_MS, 0);
@@ -398,6 +436,7 @@ session_t_read(void *arg, const char *p, size_t n)
 {
 	struct session *s = arg;
 
+	s->last_rx = uv_now(s->loop);
 	if (rpc_feed(&s->rpc, p, n) != 0 && s->t != NULL)
 		session_drop(s,
 		    s->rpc.hello == NULL ?
@@ -408,14 +447,67 @@ session_t_read(void *arg, const char *p, size_t n)
 static void
 session_t_down(void *arg, int code, const char *why)
 {
-	session_drop(arg, why);
+	session_drop_code(arg, code, why);
+}
+
+static void
+session_t_ask(void *arg, const struct transport_ask *q)
+{
+	struct session *s = arg;
+
+	if (s->cbs->ask != NULL)
+		s->cbs->ask(s->arg, q);
+	else if (s->t != NULL)
+		transport_answer(s->t, NULL);
+}
+
+/* The transport's progress lines go to Events, not the status line. */
+static void
+session_t_note(void *arg, const char *text)
+{
+	struct session *s = arg;
+
+	replica_note(s->rep, s->now(), REVENT_INFO, 0, "%s", text);
+	session_changed(s);
 }
 
 static const struct transport_cbs session_t_cbs = {
 	.up = session_t_up,
 	.read = session_t_read,
 	.down = session_t_down,
+	.ask = session_t_ask,
+	.note = session_t_note,
 };
+
+/*
+ * The heartbeat: a link can die without a word (a laptop's Wi-Fi gone,
+ * a NAT that forgot the flow).  Quiet for SESSION_PING_MS: ping; quiet
+ * for SESSION_DEAD_MS: drop it and reconnect.
+ */
+static void
+session_beat_cb(uv_timer_t *t)
+{
+	struct session *s = t->data;
+	uint64_t quiet = uv_now(s->loop) - s->last_rx;
+	struct rpc_reply_cb cb = { session_reply, s, SESSION_TAG_PING };
+	char why[128];
+
+	if (s->state < SESSION_SYNCING || s->t == NULL)
+		return;
+	if (quiet >= SESSION_DEAD_MS) {
+		snprintf(why, sizeof(why), "no answer from the daemon for %d s",
+		    (int)(quiet / 1000));
+		session_drop(s, why);
+		return;
+	}
+	if (quiet < SESSION_PING_MS || s->ping_inflight)
+		return;
+	s->ping_inflight = 1;
+	rpc_call(&s->rpc,
+	    rpc_has_verb(&s->rpc, "server.ping") ? "server.ping" : "hello",
+	    NULL, &cb);
+	session_flush(s);
+}
 
 static void
 session_connect(struct session *s)
@@ -425,8 +517,11 @@ session_connect(struct session *s)
 	uv_timer_stop(&s->retry);
 	s->attempts++;
 	s->state = SESSION_CONNECTING;
+	s->retry_at = 0;
 	if (s->sock != NULL)
 		s->t = transport_unix_new(s->loop, s->sock, &session_t_cbs, s);
+	else if (s->use_ssh)
+		s->t = transport_ssh_new(s->loop, &s->ssh, &session_t_cbs, s);
 	else
 		s->t = transport_cmd_new(s->loop, s->argv, &session_t_cbs, s);
 	if (transport_open(s->t) != 0)
@@ -449,8 +544,10 @@ session_init(struct session *s, uv_loop_t *loop, struct replica *rep,
 	rpc_init(&s->rpc, &session_rpc_cbs, s);
 	uv_timer_init(loop, &s->retry);
 	uv_timer_init(loop, &s->poll);
-	s->retry.data = s->poll.data = s;
-	s->timers = 2;
+	uv_timer_init(loop, &s->beat);
+	s->retry.data = s->poll.data = s->beat.data = s;
+	s->timers = 3;
+	s->jitter = uv_hrtime() | 1;
 }
 
 static void
@@ -458,6 +555,7 @@ session_begin(struct session *s)
 {
 	uv_timer_start(&s->poll, session_poll_cb, (uint64_t)s->poll_ms,
 	    (uint64_t)s->poll_ms);
+	uv_timer_start(&s->beat, session_beat_cb, 1000, 1000);
 	session_connect(s);
 }
 
@@ -481,6 +579,37 @@ session_start_cmd(struct session *s, const char *target, char *const argv[])
 		s->argv[i] = xstrdup(argv[i]);
 	snprintf(s->target, sizeof(s->target), "%s", target);
 	session_begin(s);
+}
+
+void
+session_start_ssh(struct session *s, const struct transport_ssh_opts *o)
+{
+	s->ssh = *o;
+	s->ssh.target = s->ssh_own[0] = xstrdup(o->target);
+	s->ssh.command = s->ssh_own[1] =
+	    o->command ? xstrdup(o->command) : NULL;
+	s->ssh.socket = s->ssh_own[2] = o->socket ? xstrdup(o->socket) : NULL;
+	s->ssh.config = s->ssh_own[3] = o->config ? xstrdup(o->config) : NULL;
+	s->use_ssh = 1;
+	snprintf(s->target, sizeof(s->target), "%s", o->target);
+	session_begin(s);
+}
+
+void
+session_answer(struct session *s, const char *answer)
+{
+	if (s->t != NULL)
+		transport_answer(s->t, answer);
+}
+
+int
+session_retry_in(const struct session *s)
+{
+	uint64_t now = uv_now(s->loop);
+
+	if (s->state != SESSION_DOWN || s->retry_at == 0)
+		return -1;
+	return s->retry_at > now ? (int)((s->retry_at - now + 999) / 1000) : 0;
 }
 
 static void
@@ -508,6 +637,9 @@ session_stop(struct session *s)
 	rpc_done(&s->rpc);
 	uv_close((uv_handle_t *)&s->retry, session_timer_closed);
 	uv_close((uv_handle_t *)&s->poll, session_timer_closed);
+	uv_close((uv_handle_t *)&s->beat, session_timer_closed);
+	for (i = 0; i < 4; i++)
+		free(s->ssh_own[i]);
 	free(s->sock);
 	for (i = 0; s->argv != NULL && s->argv[i] != NULL; i++)
 		free(s->argv[i]);
@@ -558,6 +690,7 @@ session_refresh(struct session *s)
 {
 	if (s->state == SESSION_DOWN) {
 		s->backoff_ms = SESSION_BACKOFF_MIN;
+		s->hold = 0;
 		session_connect(s);
 	} else
 		session_poll_status(s);

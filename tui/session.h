@@ -9,7 +9,12 @@
  *   cluster.status every refresh interval while connected
  *   lost -> every waiting call fails with ECONN (keyed calls are sent
  *           again, same key, once the session is back) -> reconnect
- *           with backoff (0.2 s doubling to 5 s)
+ *           with backoff and jitter (0.2 s doubling to 5 s on the local
+ *           socket, to 30 s over SSH)
+ *   heartbeat: after SESSION_PING_MS without a byte from the daemon,
+ *           server.ping; SESSION_DEAD_MS without one is a dead link
+ *   refused (host key, authentication: GQ_EPERM) -> no automatic
+ *           retry; session_refresh (the r key) tries again
  *
  * The network never blocks the screen: everything here is callbacks.
  */
@@ -22,6 +27,7 @@
 #include <uv.h>
 
 #include "remote/rpc.h"
+#include "remote/transport-ssh.h"
 #include "remote/transport.h"
 #include "tui/replica.h"
 
@@ -30,6 +36,9 @@
 #define SESSION_BACKOFF_MIN 200
 #define SESSION_BACKOFF_MAX 5000
 #define SESSION_HELLO_MS    10000 /* a peer silent this long is dropped */
+#define SESSION_BACKOFF_SSH 30000 /* the cap over SSH */
+#define SESSION_PING_MS     5000  /* quiet this long: ping */
+#define SESSION_DEAD_MS     12000 /* quiet this long: the link is dead */
 
 enum session_state {
 	SESSION_DOWN,       /* waiting to retry */
@@ -47,13 +56,16 @@ struct session_cbs {
 	void (*note)(void *arg, enum revent_level level, const char *text);
 	/* Connected and in sync again (views re-ask what they follow). */
 	void (*live)(void *arg);
+	/* A question from the SSH transport (borrowed for the call): answer
+	 * with session_answer.  NULL: questions are refused. */
+	void (*ask)(void *arg, const struct transport_ask *q);
 };
 
 struct session_keyed;
 
 struct session {
 	uv_loop_t *loop;
-	uv_timer_t retry, poll;
+	uv_timer_t retry, poll, beat;
 	int timers; /* open timer handles */
 	struct transport *t;
 	struct rpc rpc;
@@ -71,8 +83,16 @@ struct session {
 	int64_t down_since; /* 0 while connected */
 	unsigned attempts;  /* connection attempts since the last success */
 	int stopping;
-	struct session_keyed *resend; /* keyed calls waiting to be re-sent */
-	int64_t (*now)(void);         /* seconds since the epoch */
+	struct session_keyed *resend;  /* keyed calls waiting to be re-sent */
+	int64_t (*now)(void);          /* seconds since the epoch */
+	struct transport_ssh_opts ssh; /* the libssh2 transport's, or */
+	int use_ssh;                   /* ... unused when 0 */
+	char *ssh_own[4];              /* ssh's strings */
+	uint64_t last_rx; /* uv_now when the daemon last sent a byte */
+	int ping_inflight;
+	uint64_t retry_at; /* uv_now of the next attempt, 0 when none */
+	int hold;          /* refused: wait for session_refresh */
+	uint64_t jitter;   /* xorshift state for backoff jitter */
 };
 
 void session_init(struct session *s, uv_loop_t *loop, struct replica *rep,
@@ -84,6 +104,12 @@ void session_init(struct session *s, uv_loop_t *loop, struct replica *rep,
 void session_start_unix(struct session *s, const char *path);
 void session_start_cmd(struct session *s, const char *target,
     char *const argv[]);
+/* Starts connecting through the libssh2 transport (o is copied). */
+void session_start_ssh(struct session *s, const struct transport_ssh_opts *o);
+/* Answers the transport's question (NULL refuses). */
+void session_answer(struct session *s, const char *answer);
+/* Seconds until the next attempt while down (-1: none planned). */
+int session_retry_in(const struct session *s);
 /* Closes everything; the loop can then end.  Waiting calls fail. */
 void session_stop(struct session *s);
 

@@ -117,6 +117,13 @@ tui_run_action(struct tui *t, int a)
 		tui_status(t, REVENT_WARN, "read-only: %s is off", act->name);
 		return;
 	}
+	/* Nothing changes the cluster while the link is down. */
+	if ((act->flags & ACTION_MUTATES) && t->sess.state != SESSION_LIVE) {
+		tui_status(t, REVENT_WARN,
+		    "%s: not connected to the daemon (%s)", act->name,
+		    session_state_name(&t->sess));
+		return;
+	}
 	act->fn(t);
 	tui_dirty(t);
 }
@@ -578,44 +585,52 @@ tui_sess_live(void *arg)
 	tui_dirty(t);
 }
 
+static void
+tui_sess_ask(void *arg, const struct transport_ask *q)
+{
+	dialog_ask(arg, q);
+}
+
 static const struct session_cbs tui_sess_cbs = {
 	.changed = tui_sess_changed,
 	.event = tui_sess_event,
 	.note = tui_sess_note,
 	.live = tui_sess_live,
+	.ask = tui_sess_ask,
 };
 
 /*
- * -H: the system ssh runs `gpuqd bridge` there (with -S, quoted for the
- * remote shell, when a socket was named), as the CLI does.
+ * -H: gpuq's own SSH client (libssh2) runs `gpuqd bridge` there, or with
+ * --ssh-command the system ssh does, as the CLI does (docs/ssh.md).
  */
 static void
 tui_connect_ssh(struct tui *t, const struct tui_opts *o)
 {
-	char a0[] = "ssh", a1[] = "-T", a2[] = "-o", a3[] = "BatchMode=yes";
-	char a5[] = "gpuqd", a6[] = "bridge", a7[] = "-S";
-	char *argv[10], *host = xstrdup(o->host), *sock = NULL;
-	struct buf q;
+	const char *target = o->target != NULL ? o->target : o->host;
+	struct transport_ssh_opts so;
+	char *line, **argv;
 
-	argv[0] = a0;
-	argv[1] = a1;
-	argv[2] = a2;
-	argv[3] = a3;
-	argv[4] = host;
-	argv[5] = a5;
-	argv[6] = a6;
-	argv[7] = NULL;
-	if (o->sock != NULL) {
-		buf_init(&q, 8192);
-		fmt_shell_quote(&q, o->sock);
-		sock = buf_take(&q);
-		argv[7] = a7;
-		argv[8] = sock;
-		argv[9] = NULL;
+	if (o->ssh_command == NULL) {
+		memset(&so, 0, sizeof(so));
+		so.target = target;
+		so.command = o->remote_command;
+		so.socket = o->sock;
+		so.config = o->ssh_config;
+		so.how = ssh_resolve_how_env();
+		so.verbose = o->verbose;
+		session_start_ssh(&t->sess, &so);
+		return;
+	}
+	line = transport_ssh_command(o->remote_command, o->sock);
+	argv = transport_ssh_argv(o->ssh_command, target, line);
+	free(line);
+	if (argv == NULL) {
+		tui_status(t, REVENT_ERROR, "-H %s: not [user@]host[:port]",
+		    target);
+		return;
 	}
 	session_start_cmd(&t->sess, o->host, argv);
-	free(host);
-	free(sock);
+	transport_ssh_argv_free(argv);
 }
 
 static void

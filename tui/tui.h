@@ -192,6 +192,12 @@ struct tui_opts {
 	int no_color;      /* --no-color */
 	int mouse;         /* --mouse */
 	const char *conf;  /* --config FILE, else ~/.config/gpuq/gpuq.conf */
+	/* Over SSH (host set): see struct cli. */
+	const char *target;
+	const char *remote_command;
+	const char *ssh_command;
+	const char *ssh_config;
+	int verbose;
 };
 
 /* tui.c */
@@ -281,6 +287,11 @@ void overlay_draw_all(struct tui *t);
 void dialog_confirm(struct tui *t, const char *title, const char *const *lines,
     size_t nlines, const char *yes, void (*fn)(struct tui *, void *), void *arg,
     void (*free_arg)(void *));
+/*
+ * dialog-ask.c: a question from the SSH transport (a host key, a
+ * passphrase, a one-time code); the answer goes to session_answer.
+ */
+void dialog_ask(struct tui *t, const struct transport_ask *q);
 /* A menu of items; fn gets the chosen index (never for Esc). */
 void dialog_menu(struct tui *t, const char *title, const char *const *items,
     const int *enabled, size_t n, void (*fn)(struct tui *, void *, int),

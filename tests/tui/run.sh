@@ -339,7 +339,7 @@ case_reconnect() {
 	tt_small
 	tt_daemon_stop KILL
 	tt_wait "DISCONNECTED"
-	tt_wait "disconnected:"
+	tt_wait "disconnected, retrying in"
 	tt_daemon
 	tt_wait "$TT_USER@node01" 15
 	tt_wait "trainer"
@@ -466,7 +466,7 @@ EOF2
 	tt_daemon
 	tt_submit --gpus 0.5 --name trainer -- sleep 600
 	tt_state 1 RUNNING
-	TT_ENV="PATH=$T/bin:/usr/bin:/bin" tt_start 100 30 -H cluster01
+	TT_ENV="PATH=$T/bin:/usr/bin:/bin" tt_start 100 30 --ssh-command -H cluster01
 	tt_wait "$TT_USER@node01"
 	tt_wait "trainer"
 	grep -q -- "-T -o BatchMode=yes cluster01 gpuqd bridge" "$T/ssh-args" ||
@@ -476,7 +476,7 @@ EOF2
 	tt_daemon
 	tt_wait "$TT_USER@node01" 15
 	tt_stop
-	TT_ENV="PATH=$T/bin:/usr/bin:/bin" tt_start 160 30 -H nohost
+	TT_ENV="PATH=$T/bin:/usr/bin:/bin" tt_start 160 30 --ssh-command -H nohost
 	tt_wait "Could not resolve hostname nohost"
 	tt_wait "DISCONNECTED"
 }

@@ -120,6 +120,31 @@ test_frag_type(void **state)
 	cluster_done(&c);
 }
 
+/* A kind asking for a model family measures GPUs of that family. */
+static void
+test_frag_family(void **state)
+{
+	struct req k[2] = { req(500, 1000, "h100|A100"), req(500, 1000, "L4") };
+	double w[2] = { 1, 1 };
+	struct place_mix m;
+	struct cluster c;
+
+	cluster_init(&c);
+	cluster_add_node(&c, "h", 2, "H100-80GB", 81920, 8000, 65536);
+	use(&c, 0, 1, 700, 0);
+	mix_of(&m, k, w, 2);
+	/* Kinds of equal weight sort by shape: "L4" before "h100|A100". */
+	assert_string_equal(m.types[0].gpu_model, "L4");
+	/* L4 kind: all 1300 free are fragments; H100 kind: only the 300. */
+	assert_float_equal(place_frag_type(&c.nodes[0], &m.types[0], &m), 1300,
+	    1e-9);
+	assert_float_equal(place_frag_type(&c.nodes[0], &m.types[1], &m), 300,
+	    1e-9);
+	assert_float_equal(place_frag_node(&c.nodes[0], &m), 800, 1e-9);
+	place_mix_done(&m);
+	cluster_done(&c);
+}
+
 /* The node's measure is the weighted sum: 0.5*300 + 0.25*1300 + 0 = 475. */
 static void
 test_frag_node_delta(void **state)
@@ -454,6 +479,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_ok),
 		cmocka_unit_test(test_frag_type),
+		cmocka_unit_test(test_frag_family),
 		cmocka_unit_test(test_frag_node_delta),
 		cmocka_unit_test(test_mix),
 		cmocka_unit_test(test_bestfit_vs_fgd),

@@ -253,6 +253,39 @@ test_conf_bad(void **state)
 	buf_done(&errs);
 }
 
+/* cluster NAME TARGET [COMMAND...]: what `gpuq -H NAME` reaches. */
+static void
+test_conf_clusters(void **state)
+{
+	const char *text =
+	    "cluster lab alice@login.lab.example:2222\n"
+	    "  cluster big login1 /opt/gpuq/bin/gpuqd bridge  # x\n"
+	    "cluster onlyname\n"
+	    "cluster bad/name h\n"
+	    "clusterx a b\n";
+	const struct conf_cluster *k;
+	struct buf errs;
+	struct conf c;
+
+	buf_init(&errs, 4096);
+	conf_init(&c);
+	assert_int_equal(conf_parse(&c, "f", text, strlen(text), &errs), 3);
+	assert_int_equal(c.nclusters, 2);
+	k = conf_cluster_find(&c, "lab");
+	assert_non_null(k);
+	assert_string_equal(k->target, "alice@login.lab.example:2222");
+	assert_string_equal(k->command, "");
+	k = conf_cluster_find(&c, "big");
+	assert_non_null(k);
+	assert_string_equal(k->target, "login1");
+	assert_string_equal(k->command, "/opt/gpuq/bin/gpuqd bridge");
+	assert_null(conf_cluster_find(&c, "onlyname"));
+	assert_non_null(strstr(errs.data, "f:3: usage: cluster NAME"));
+	assert_non_null(strstr(errs.data, "f:4: names use"));
+	assert_non_null(strstr(errs.data, "f:5: expected: NAME VALUE"));
+	buf_done(&errs);
+}
+
 int
 main(void)
 {
@@ -265,6 +298,7 @@ main(void)
 		cmocka_unit_test(test_shipped),
 		cmocka_unit_test(test_conf),
 		cmocka_unit_test(test_conf_bad),
+		cmocka_unit_test(test_conf_clusters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
