@@ -40,15 +40,18 @@ until [ -S "$GPUQ_SOCKET" ]; do
 done
 
 cd "$T"
-"$GPUQ" submit --gpus 0.5 --name share-half -- sh -c \
+# Small CPU and memory requests, so that on a laptop the GPUs, not the
+# cores, decide what runs.
+SMALL="--cpus 0.25 --mem 1G"
+"$GPUQ" submit $SMALL --gpus 0.5 --name share-half -- sh -c \
 	'echo "GPU $CUDA_VISIBLE_DEVICES share $GPUQ_GPU_FRACTION (${GPUQ_GPU_MEM_LIMIT_MB} MiB)"; sleep 600'
-"$GPUQ" submit --gpus 0.25 --name share-quarter -- sh -c \
+"$GPUQ" submit $SMALL --gpus 0.25 --name share-quarter -- sh -c \
 	'echo "GPU $CUDA_VISIBLE_DEVICES share $GPUQ_GPU_FRACTION"; sleep 600'
-"$GPUQ" submit --gpus 1 --name train-progress -- sh -c \
+"$GPUQ" submit $SMALL --gpus 1 --name train-progress -- sh -c \
 	'for e in $(seq 1 300); do echo "epoch $e/300 loss 0.$((1000 - e * 3))"; sleep 2; done'
-"$GPUQ" submit --gpus 4 --name four-gpus -- sleep 600
-"$GPUQ" submit --gpus 4 --name waits-for-gpus -- sleep 600
-"$GPUQ" submit --name cpu-only --cpus 1 -- sh -c 'echo done on the CPU'
+"$GPUQ" submit $SMALL --gpus 4 --name four-gpus -- sleep 600
+"$GPUQ" submit $SMALL --gpus 4 --name waits-for-gpus -- sleep 600
+"$GPUQ" submit --name cpu-only --cpus 0.25 --mem 256M -- sh -c 'echo done on the CPU'
 
 if [ -t 0 ] && [ -t 1 ] && [ -z "${CI:-}" ]; then
 	echo "gpuq demo: daemon on $GPUQ_SOCKET; opening the workbench"
