@@ -484,7 +484,7 @@ model_gpu_model_ok(const char *want, const char *m)
 	for (;;) {
 		bar = strchr(p, '|');
 		if (model_gpu_model_one(p, bar ? (size_t)(bar - p) : strlen(p),
-			m))
+		        m))
 			return 1;
 		if (bar == NULL)
 			return 0;

@@ -8,16 +8,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MODEL_MAX_NAME	     128   /* job name, bytes */
-#define MODEL_MAX_USER	     64
+#define MODEL_MAX_NAME       128 /* job name, bytes */
+#define MODEL_MAX_USER       64
 #define MODEL_MAX_PROJECT    64
 #define MODEL_MAX_GPU_MODEL  64
-#define MODEL_MAX_POOL       32    /* node pool name, bytes */
-#define MODEL_MAX_NODE_GPUS  64	   /* GPUs on one node */
-#define MODEL_MAX_JOB_GPUS   64	   /* GPUs one job may hold */
-#define MODEL_GPU_MILLI	     1000  /* one whole GPU */
-#define MODEL_MAX_LABELS     256   /* "a,b,c": a node's labels, bytes */
-#define MODEL_MAX_GANG_NODES 64    /* nodes one gang job may span */
+#define MODEL_MAX_POOL       32   /* node pool name, bytes */
+#define MODEL_MAX_NODE_GPUS  64   /* GPUs on one node */
+#define MODEL_MAX_JOB_GPUS   64   /* GPUs one job may hold */
+#define MODEL_GPU_MILLI      1000 /* one whole GPU */
+#define MODEL_MAX_LABELS     256  /* "a,b,c": a node's labels, bytes */
+#define MODEL_MAX_GANG_NODES 64   /* nodes one gang job may span */
 
 enum job_state {
 	JOB_PENDING,
@@ -25,12 +25,16 @@ enum job_state {
 	JOB_COMPLETED, /* exited with status 0 */
 	JOB_FAILED,    /* non-zero exit, signal, or could not start */
 	JOB_CANCELLED,
-	JOB_TIMEOUT,   /* ran past its time limit */
+	JOB_TIMEOUT, /* ran past its time limit */
 	JOB_NSTATES
 };
 
-enum job_class { JOB_CLASS_INTERACTIVE, JOB_CLASS_TRAIN,
-	JOB_CLASS_INFERENCE, JOB_NCLASSES };
+enum job_class {
+	JOB_CLASS_INTERACTIVE,
+	JOB_CLASS_TRAIN,
+	JOB_CLASS_INFERENCE,
+	JOB_NCLASSES
+};
 
 const char *model_state_name(enum job_state s);
 int model_state_parse(const char *s, enum job_state *out);
@@ -45,10 +49,10 @@ struct req {
 	 * of one GPU, 0 when the share comes from gpu_mem_mb (or no GPU).
 	 */
 	int32_t gpus_milli;
-	int64_t gpu_mem_mb;	 /* GPU memory wanted on one GPU, or 0 */
-	int32_t cpus_milli;	 /* 0: the default (1 CPU) */
-	int64_t mem_mb;		 /* host memory; 0: the default */
-	int64_t time_limit_s;	 /* 0: none */
+	int64_t gpu_mem_mb;   /* GPU memory wanted on one GPU, or 0 */
+	int32_t cpus_milli;   /* 0: the default (1 CPU) */
+	int64_t mem_mb;       /* host memory; 0: the default */
+	int64_t time_limit_s; /* 0: none */
 	/*
 	 * Where it may run: GPU models it accepts, separated by '|'
 	 * ("V100M16|V100M32"), and a node pool; "" accepts any.
@@ -65,13 +69,13 @@ struct req {
 
 /* One GPU's share given to a job. */
 struct alloc_gpu {
-	int32_t gpu;		 /* index on the node */
-	int32_t milli;		 /* 1000 for a whole GPU */
-	int64_t mem_mb;		 /* GPU memory that share stands for */
+	int32_t gpu;    /* index on the node */
+	int32_t milli;  /* 1000 for a whole GPU */
+	int64_t mem_mb; /* GPU memory that share stands for */
 };
 
 struct alloc {
-	int32_t node;		 /* index into cluster.nodes */
+	int32_t node; /* index into cluster.nodes */
 	int32_t ngpus;
 	struct alloc_gpu gpus[MODEL_MAX_JOB_GPUS];
 	int32_t cpus_milli;
@@ -81,7 +85,7 @@ struct alloc {
 struct gpu {
 	char model[MODEL_MAX_GPU_MODEL];
 	int64_t mem_mb;
-	int32_t free_milli;	 /* capacity left, 0..1000 */
+	int32_t free_milli; /* capacity left, 0..1000 */
 	int64_t free_mem_mb;
 };
 
@@ -96,7 +100,7 @@ struct node {
 };
 
 struct cluster {
-	struct node *nodes;	 /* owned */
+	struct node *nodes; /* owned */
 	size_t nnodes;
 };
 
@@ -115,7 +119,7 @@ struct job_core {
 	int64_t submit_time;
 	enum job_state state;
 	struct req req;
-	struct alloc alloc;	 /* valid while RUNNING */
+	struct alloc alloc; /* valid while RUNNING */
 	/* Facts the caller keeps for the policies (sched.h). */
 	int64_t start_time; /* RUNNING: when this run began */
 	int32_t stopping;   /* RUNNING: being stopped or swapped out */
@@ -151,8 +155,8 @@ void model_req_defaults(struct req *r);
  * Returns 0, GQ_EINVAL (malformed) or GQ_ENOFIT with a reason in cause
  * (a bounded buffer of n bytes).
  */
-int model_req_check(const struct cluster *c, const struct req *r,
-    char *cause, size_t n);
+int model_req_check(const struct cluster *c, const struct req *r, char *cause,
+    size_t n);
 /* Milli-GPUs the request needs on a GPU with mem_mb of memory. */
 int32_t model_req_milli_on(const struct req *r, int64_t gpu_mem_mb);
 /* The nodes a request spans: 1 unless it is a gang. */

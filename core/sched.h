@@ -16,9 +16,9 @@
 /* Why a job waits (SCHEDULING.md). */
 enum wait_reason {
 	WAIT_NONE,
-	WAIT_RESOURCES,	 /* not enough free capacity now */
+	WAIT_RESOURCES,  /* not enough free capacity now */
 	WAIT_FRAGMENTED, /* enough in total, but not on one GPU/node */
-	WAIT_PRIORITY,	 /* others are ahead */
+	WAIT_PRIORITY,   /* others are ahead */
 	WAIT_QUOTA,
 	WAIT_LIMIT,
 	WAIT_GANG,
@@ -112,9 +112,9 @@ struct risk {
 };
 
 struct plan {
-	struct decision *decisions;	/* owned */
+	struct decision *decisions; /* owned */
 	size_t ndecisions, cap_decisions;
-	struct waiting *waiting;	/* owned */
+	struct waiting *waiting; /* owned */
 	size_t nwaiting, cap_waiting;
 	struct risk *risks; /* owned: one per running job */
 	size_t nrisks, cap_risks;
@@ -156,7 +156,7 @@ struct usage_book;
 
 struct sched_input {
 	const struct cluster *cluster;
-	const struct job_core *const *pending;	/* borrowed */
+	const struct job_core *const *pending; /* borrowed */
 	size_t npending;
 	int64_t now;
 	/* For policies with quotas and preemption (may be empty). */
@@ -187,8 +187,8 @@ const struct sched_policy *sched_policy_default(void);
  * (best fit for fractions, fewest free GPUs left broken for whole GPUs) and
  * fills a.  Returns 1 when it fits, 0 when not (reason set).
  */
-int sched_place(const struct cluster *c, const struct req *r,
-    struct alloc *a, enum wait_reason *reason);
+int sched_place(const struct cluster *c, const struct req *r, struct alloc *a,
+    enum wait_reason *reason);
 /* True when nd may hold r now as far as CPUs, memory, pool, GPU model and
  * labels go (GPUs not looked at). */
 int sched_node_ok(const struct node *nd, const struct req *r);

@@ -45,7 +45,7 @@ config_print_str(FILE *fp, const char *name, const char *v)
 	static void config_print_##field(const struct config *cfg, FILE *fp,   \
 	    const char *name)                                                  \
 	{                                                                      \
-		config_print_str(fp, name, cfg->field);                \
+		config_print_str(fp, name, cfg->field);                        \
 	}
 
 STR_OPTION(socket)

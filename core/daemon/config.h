@@ -31,9 +31,9 @@ struct config {
 	int system_mode;    /* running as root: system paths */
 	/* Scheduling (docs/scheduling.md): reloadable. */
 	struct projects projects; /* departments, projects, users, params */
-	char *node_pool;	  /* this node's pool, or NULL */
-	char *node_labels;	  /* its labels "a,b", or NULL */
-	int32_t line;		  /* the file line being read, for errors */
+	char *node_pool;          /* this node's pool, or NULL */
+	char *node_labels;        /* its labels "a,b", or NULL */
+	int32_t line;             /* the file line being read, for errors */
 };
 
 /* Defaults for this process (personal or system mode by uid). */
@@ -50,8 +50,8 @@ int config_set_kv(struct config *cfg, const char *kv, char *cause, size_t n);
  * Builds a configuration: defaults, then the file at path (NULL: none),
  * then opts ("name=value", the command line's) over it.
  */
-int config_build(struct config *cfg, const char *path,
-    const char *const *opts, size_t nopts, char *cause, size_t n);
+int config_build(struct config *cfg, const char *path, const char *const *opts,
+    size_t nopts, char *cause, size_t n);
 /* Calls cb for each option that differs and takes effect only at start. */
 void config_changed_needing_restart(const struct config *old,
     const struct config *fresh, void (*cb)(const char *name));
@@ -59,8 +59,7 @@ void config_changed_needing_restart(const struct config *old,
  * Checks the projects as a whole (names known, no cycle of departments)
  * once every line is in.  Errors name "file:line" (path NULL: "-o").
  */
-int config_resolve(struct config *cfg, const char *path, char *cause,
-    size_t n);
+int config_resolve(struct config *cfg, const char *path, char *cause, size_t n);
 /* Writes the effective configuration, one option a line. */
 void config_print(const struct config *cfg, FILE *fp);
 /* True for options that take effect only at start (not on SIGHUP). */

@@ -48,8 +48,8 @@ logs_read(const char *path, int64_t offset, size_t limit, int final,
 	final = final && offset + n >= st.st_size;
 	buf_init(&text, limit * 3 + 16);
 	out->start = offset;
-	out->next = offset + (int64_t)utf8_sanitize(raw, (size_t)n, final,
-	    &text);
+	out->next =
+	    offset + (int64_t)utf8_sanitize(raw, (size_t)n, final, &text);
 	out->size = st.st_size;
 	out->data = buf_take(&text);
 	free(raw);
@@ -77,13 +77,13 @@ follow_add(struct conn *c, int64_t job_id, int stderr_stream, int64_t offset)
 }
 
 static void
-follow_event(struct conn *c, struct follow *f, const char *data,
-    int64_t next, int eof)
+follow_event(struct conn *c, struct follow *f, const char *data, int64_t next,
+    int eof)
 {
-	json_t *ev = json_pack("{s:I,s:s,s:I,s:I,s:s}", "id",
-	    (json_int_t)f->job_id, "stream",
-	    f->stderr_stream ? "stderr" : "stdout", "offset",
-	    (json_int_t)f->offset, "next", (json_int_t)next, "data", data);
+	json_t *ev =
+	    json_pack("{s:I,s:s,s:I,s:I,s:s}", "id", (json_int_t)f->job_id,
+	        "stream", f->stderr_stream ? "stderr" : "stdout", "offset",
+	        (json_int_t)f->offset, "next", (json_int_t)next, "data", data);
 
 	if (eof)
 		json_object_set_new(ev, "eof", json_true());

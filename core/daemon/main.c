@@ -49,7 +49,7 @@ load_config(struct daemon *d)
 
 	config_done(&d->cfg);
 	if (config_build(&d->cfg, d->config_path, d->cmdline_opts,
-		d->ncmdline_opts, cause, sizeof(cause)) != 0) {
+	        d->ncmdline_opts, cause, sizeof(cause)) != 0) {
 		fprintf(stderr, "gpuqd: %s\n", cause);
 		return -1;
 	}
@@ -103,16 +103,15 @@ parse_opt(struct daemon *d, int ch, int *test)
 static int
 parse_args(struct daemon *d, int argc, char **argv)
 {
-	static const struct option longs[] = {
-		{ "state-dir", required_argument, NULL, 's' },
+	static const struct option longs[] = { { "state-dir", required_argument,
+		                                   NULL, 's' },
 		{ "fake-gpus", required_argument, NULL, 'g' },
 		{ "executor", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
-	};
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	int ch, test = 0;
 
-	while ((ch = getopt_long(argc, argv, "df:ho:tS:V", longs, NULL)) !=
-	    -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "df:ho:tS:V", longs, NULL)) != -1) {
 		if (ch == 'V') {
 			printf("gpuqd %s\n", GPUQ_VERSION);
 			exit(0);

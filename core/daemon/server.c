@@ -144,7 +144,7 @@ static void
 daemon_reload_warn(const char *name)
 {
 	log_warn("reload: option %s changed; it takes effect at the next "
-		 "start",
+	         "start",
 	    name);
 }
 
@@ -176,7 +176,7 @@ daemon_reload(struct daemon *d)
 	char cause[512];
 
 	if (config_build(&fresh, d->config_path, d->cmdline_opts,
-		d->ncmdline_opts, cause, sizeof(cause)) != 0) {
+	        d->ncmdline_opts, cause, sizeof(cause)) != 0) {
 		log_error("reload refused, keeping the running config: %s",
 		    cause);
 		config_done(&fresh);
@@ -199,8 +199,8 @@ daemon_reload(struct daemon *d)
 	config_done(&fresh);
 	d->sched_dirty = 1;
 	daemon_kick(d);
-	log_info("configuration reloaded%s%s",
-	    d->config_path ? " from " : "", d->config_path ? d->config_path : "");
+	log_info("configuration reloaded%s%s", d->config_path ? " from " : "",
+	    d->config_path ? d->config_path : "");
 }
 
 static void

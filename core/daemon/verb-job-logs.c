@@ -39,9 +39,9 @@ verb_job_logs(struct verb_ctx *v, json_t **result, char **cause)
 	    (rc = params_may_read(v, j, cause)) != 0 ||
 	    (rc = logs_stream(v->params, &is_stderr, cause)) != 0 ||
 	    (rc = params_int(v->params, "offset", -PROTO_MAX_ID_PARAM,
-		 PROTO_MAX_ID_PARAM, 0, &offset, cause)) != 0 ||
+	         PROTO_MAX_ID_PARAM, 0, &offset, cause)) != 0 ||
 	    (rc = params_int(v->params, "limit", 1, LOGS_MAX_LIMIT, 65536,
-		 &limit, cause)) != 0 ||
+	         &limit, cause)) != 0 ||
 	    (rc = params_bool(v->params, "follow", 0, &follow, cause)) != 0)
 		return rc;
 	ended = model_state_final(j->core.state);

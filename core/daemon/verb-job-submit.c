@@ -199,13 +199,15 @@ submit_meta(struct job *j, json_t *p, char **cause)
 		return submit_fail(cause,
 		    "\"class\" must be interactive, train or inference");
 	if (workdir == NULL || workdir[0] != '/')
-		return submit_fail(cause, "\"workdir\" must be an absolute path");
+		return submit_fail(cause,
+		    "\"workdir\" must be an absolute path");
 	if ((rc = params_bool(p, "preemptible", j->core.cls == JOB_CLASS_TRAIN,
 	         &preempt, cause)) != 0)
 		return rc;
 	slash = strrchr(j->argv[0], '/');
 	if (name == NULL)
-		name = slash != NULL && slash[1] != '\0' ? slash + 1 : j->argv[0];
+		name =
+		    slash != NULL && slash[1] != '\0' ? slash + 1 : j->argv[0];
 	j->name = xstrndup(name, MODEL_MAX_NAME);
 	snprintf(j->core.project, sizeof(j->core.project), "%s", project);
 	j->workdir = xstrdup(workdir);

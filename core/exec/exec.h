@@ -11,9 +11,9 @@
 #include "core/job.h"
 
 struct exec_ctx {
-	const char *state_dir;	/* jobs live in state_dir/jobs/<id>/ */
-	const char *self_exe;	/* gpuqd, run as "gpuqd supervise DIR N" */
-	int drop_privileges;	/* daemon is root: run jobs as their user */
+	const char *state_dir; /* jobs live in state_dir/jobs/<id>/ */
+	const char *self_exe;  /* gpuqd, run as "gpuqd supervise DIR N" */
+	int drop_privileges;   /* daemon is root: run jobs as their user */
 	/* GPU identities, index on this node -> what CUDA_VISIBLE_DEVICES
 	 * shows, NULL-terminated; NULL: the index itself. */
 	const char *const *gpu_ids;
@@ -21,17 +21,17 @@ struct exec_ctx {
 
 /* What became of a job. */
 struct exec_result {
-	int ended;		/* 0: still running */
-	int exit_code;		/* -1 unless it exited (or never ran) */
-	int exit_signal;	/* 0 unless a signal ended it */
+	int ended;       /* 0: still running */
+	int exit_code;   /* -1 unless it exited (or never ran) */
+	int exit_signal; /* 0 unless a signal ended it */
 	int64_t end_time;
-	char reason[512];	/* why it failed to start, or was lost */
+	char reason[512]; /* why it failed to start, or was lost */
 };
 
 enum exec_recovery {
-	EXEC_NEVER_STARTED,	/* safe to start again */
-	EXEC_ALIVE,		/* adopted: still running */
-	EXEC_GONE,		/* ended; the result says how */
+	EXEC_NEVER_STARTED, /* safe to start again */
+	EXEC_ALIVE,         /* adopted: still running */
+	EXEC_GONE,          /* ended; the result says how */
 };
 
 struct executor {

@@ -8,27 +8,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GPU_MAX	      64
-#define GPU_MAX_SPEC  256
+#define GPU_MAX      64
+#define GPU_MAX_SPEC 256
 
 struct gpu_info {
 	int32_t index;
-	char uuid[48];		/* GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx */
-	char name[64];		/* "NVIDIA H100 80GB HBM3" */
-	char model[32];		/* short model: "H100-80GB" */
+	char uuid[48];  /* GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx */
+	char name[64];  /* "NVIDIA H100 80GB HBM3" */
+	char model[32]; /* short model: "H100-80GB" */
 	int64_t mem_mb;
 };
 
 struct gpu_sample {
 	int32_t index;
-	int32_t util_pct;	/* 0..100 */
+	int32_t util_pct; /* 0..100 */
 	int64_t mem_used_mb;
 	int32_t temp_c;
 	int32_t power_w;
 };
 
 struct gpu_inventory {
-	char source[16];	/* "fake", "nvml" */
+	char source[16]; /* "fake", "nvml" */
 	size_t ngpus;
 	struct gpu_info gpus[GPU_MAX];
 };

@@ -26,8 +26,8 @@ test_request(void **state)
 	int64_t bad;
 
 	assert_int_equal(decode("{\"id\":7,\"verb\":\"job.show\","
-				"\"params\":{\"id\":3}}",
-			     &m, &bad),
+	                        "\"params\":{\"id\":3}}",
+	                     &m, &bad),
 	    0);
 	assert_int_equal(m.kind, MSG_REQUEST);
 	assert_int_equal(m.id, 7);
@@ -54,18 +54,17 @@ test_bad(void **state)
 	    GQ_EPROTO);
 	assert_int_equal(decode("{\"id\":3,\"verb\":5}", &m, &bad), GQ_EPROTO);
 	assert_int_equal(bad, 3);
-	assert_int_equal(decode("{\"id\":4,\"verb\":\"Job.Submit\"}", &m,
-			     &bad),
+	assert_int_equal(decode("{\"id\":4,\"verb\":\"Job.Submit\"}", &m, &bad),
 	    GQ_EPROTO);
-	assert_int_equal(decode("{\"id\":5,\"verb\":\"a.b\",\"params\":[]}",
-			     &m, &bad),
+	assert_int_equal(decode("{\"id\":5,\"verb\":\"a.b\",\"params\":[]}", &m,
+	                     &bad),
 	    GQ_EPROTO);
 	assert_int_equal(bad, 5);
 	assert_int_equal(decode("{\"id\":6,\"verb\":\"a.b\",\"x\":1}", &m,
-			     &bad),
+	                     &bad),
 	    GQ_EPROTO);
 	assert_int_equal(decode("{\"id\":1,\"id\":2,\"verb\":\"a.b\"}", &m,
-			     &bad),
+	                     &bad),
 	    GQ_EPROTO);
 	assert_int_equal(decode("{\"nothing\":1}", &m, &bad), GQ_EPROTO);
 	assert_int_equal(decode("\"\xff\"", &m, &bad), GQ_EPROTO);

@@ -24,11 +24,15 @@ test_sanitize(void **state)
 {
 	check("plain", 5, 1, "plain", 5);
 	check("caf\xc3\xa9", 5, 1, "caf\xc3\xa9", 5);
-	check("a\xff" "b", 3, 1, "a\xef\xbf\xbd" "b", 3);
+	check("a\xff"
+	      "b",
+	    3, 1,
+	    "a\xef\xbf\xbd"
+	    "b",
+	    3);
 	/* An overlong encoding and a surrogate are not valid. */
 	check("\xc0\xaf", 2, 1, "\xef\xbf\xbd\xef\xbf\xbd", 2);
-	check("\xed\xa0\x80", 3, 1,
-	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 3);
+	check("\xed\xa0\x80", 3, 1, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 3);
 	/* A sequence cut by the end waits for more unless final. */
 	check("ab\xe2\x82", 4, 0, "ab", 2);
 	check("ab\xe2\x82", 4, 1, "ab\xef\xbf\xbd\xef\xbf\xbd", 4);
