@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/base/str.h"
 #include "core/base/error.h"
 #include "core/base/units.h"
 #include "tui/conf.h"
@@ -29,28 +30,6 @@ conf_bool(const char *s)
 	    strcasecmp(s, "false") == 0 || strcmp(s, "0") == 0)
 		return 0;
 	return -1;
-}
-
-/* Splits line in place into at most max words; returns the count or -1. */
-static int
-conf_words(char *line, char **w, int max)
-{
-	int n = 0;
-	char *p = line;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0' || *p == '#')
-			return n;
-		if (n == max)
-			return -1;
-		w[n++] = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t')
-			p++;
-		if (*p != '\0')
-			*p++ = '\0';
-	}
 }
 
 static int
@@ -233,7 +212,7 @@ conf_line(struct conf *c, char *text, int line, const char **why)
 	    (text[k + 7] == ' ' || text[k + 7] == '\t'))
 		return conf_cluster(c, text + k, line, why);
 
-	if ((n = conf_words(text, w, CONF_MAX_WORDS)) < 0) {
+	if ((n = str_words(text, w, CONF_MAX_WORDS)) < 0) {
 		*why = "too many words";
 		return -1;
 	}

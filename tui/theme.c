@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/base/str.h"
 #include "core/base/error.h"
 #include "tui/theme.h"
 
@@ -251,27 +252,6 @@ theme_kv(struct theme_style *st, const char *w, const char **why)
 }
 
 static int
-theme_words(char *line, char **w, int max)
-{
-	int n = 0;
-	char *p = line;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0' || *p == '#')
-			return n;
-		if (n == max)
-			return -1;
-		w[n++] = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t')
-			p++;
-		if (*p != '\0')
-			*p++ = '\0';
-	}
-}
-
-static int
 theme_name_word(char *dst, const char *v, const char **why)
 {
 	size_t i;
@@ -296,7 +276,7 @@ theme_line(struct theme *th, char *text, const char **why)
 	char *w[THEME_MAX_WORDS];
 	int n, i, el;
 
-	if ((n = theme_words(text, w, THEME_MAX_WORDS)) < 0) {
+	if ((n = str_words(text, w, THEME_MAX_WORDS)) < 0) {
 		*why = "too many words";
 		return GQ_EINVAL;
 	}
