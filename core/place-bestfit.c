@@ -11,25 +11,5 @@ int
 place_bestfit_find(const struct cluster *c, const struct req *r,
     const struct place_ctx *ctx, struct alloc *a, enum wait_reason *why)
 {
-	double cpus, gpus, left, best_left = 0;
-	size_t i, best = 0;
-	int found = 0;
-
-	place_cluster_scale(c, &cpus, &gpus);
-	for (i = 0; i < c->nnodes; i++) {
-		if (!place_node_fits(&c->nodes[i], r))
-			continue;
-		left = place_node_left(&c->nodes[i], r, cpus, gpus);
-		if (!found || left < best_left) {
-			found = 1;
-			best_left = left;
-			best = i;
-		}
-	}
-	if (!found) {
-		*why = place_why(c, r);
-		return 0;
-	}
-	place_fill(c, best, r, 1, a);
-	return 1;
+	return place_by_left(c, r, 1, a, why);
 }

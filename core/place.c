@@ -407,3 +407,30 @@ place_rng_below(uint64_t *state, uint64_t n)
 	while (x < floor);
 	return x % n;
 }
+
+int
+place_by_left(const struct cluster *c, const struct req *r, int tight,
+    struct alloc *a, enum wait_reason *why)
+{
+	double cpus, gpus, left, best_left = 0;
+	size_t i, best = 0;
+	int found = 0;
+
+	place_cluster_scale(c, &cpus, &gpus);
+	for (i = 0; i < c->nnodes; i++) {
+		if (!place_node_fits(&c->nodes[i], r))
+			continue;
+		left = place_node_left(&c->nodes[i], r, cpus, gpus);
+		if (!found || (tight ? left < best_left : left > best_left)) {
+			found = 1;
+			best_left = left;
+			best = i;
+		}
+	}
+	if (!found) {
+		*why = place_why(c, r);
+		return 0;
+	}
+	place_fill(c, best, r, tight, a);
+	return 1;
+}

@@ -146,6 +146,13 @@ int32_t place_share_gpu(const struct node *nd, const struct req *r, int tight);
 void place_fill(const struct cluster *c, size_t n, const struct req *r,
     int tight, struct alloc *a);
 /*
+ * Best fit (tight) or spread (!tight): the node left with the least (most)
+ * CPUs and GPU capacity free, then the GPU on it likewise.  Fills a and
+ * returns 1, or sets why and returns 0.
+ */
+int place_by_left(const struct cluster *c, const struct req *r, int tight,
+    struct alloc *a, enum wait_reason *why);
+/*
  * Why r fits nowhere now: FRAGMENTED when the free capacity it could use
  * adds up but is split, POOL when only its pool, labels or GPU models
  * stand in the way, RESOURCES otherwise.
