@@ -221,41 +221,22 @@ conf_line(struct conf *c, char *text, int line, const char **why)
 	return conf_setting(c, w, n, line, why);
 }
 
+static int
+conf_line_cb(char *line, int lineno, const char **why, void *arg)
+{
+	*why = NULL;
+	return conf_line(arg, line, lineno, why) != 0 || *why != NULL;
+}
+
 int
 conf_parse(struct conf *c, const char *name, const char *text, size_t len,
     struct buf *errs)
 {
-	char line[CONF_LINE_MAX];
-	const char *why, *p = text, *end = text + len, *nl;
-	int lineno = 0, bad = 0;
-	size_t n;
-
 	if (len > CONF_MAX_TEXT) {
 		buf_printf(errs, "%s: larger than %d bytes\n", name,
 		    CONF_MAX_TEXT);
 		return 1;
 	}
-	for (; p < end; p = nl + 1) {
-		lineno++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		n = (size_t)(nl - p);
-		why = NULL;
-		if (n >= sizeof(line))
-			why = "line too long";
-		else if (memchr(p, '\0', n) != NULL)
-			why = "NUL byte in line";
-		else {
-			memcpy(line, p, n);
-			line[n] = '\0';
-			if (n > 0 && line[n - 1] == '\r')
-				line[n - 1] = '\0';
-			conf_line(c, line, lineno, &why);
-		}
-		if (why != NULL) {
-			buf_printf(errs, "%s:%d: %s\n", name, lineno, why);
-			bad++;
-		}
-	}
-	return bad;
+	return str_each_line(name, text, len, CONF_LINE_MAX, conf_line_cb, c,
+	    errs);
 }

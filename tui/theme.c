@@ -301,43 +301,23 @@ theme_line(struct theme *th, char *text, const char **why)
 	return 0;
 }
 
+static int
+theme_line_cb(char *line, int lineno, const char **why, void *arg)
+{
+	*why = NULL;
+	return theme_line(arg, line, why);
+}
+
 int
 theme_parse(struct theme *th, const char *text, size_t len, struct buf *errs)
 {
-	const char *why, *p = text, *end = text + len, *nl;
-	char line[THEME_LINE_MAX];
-	int lineno = 0, bad = 0;
-	size_t n;
-
 	if (len > THEME_MAX_TEXT) {
 		buf_printf(errs, "%s: larger than %d bytes\n", th->name,
 		    THEME_MAX_TEXT);
 		return 1;
 	}
-	for (; p < end; p = nl + 1) {
-		lineno++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		n = (size_t)(nl - p);
-		why = NULL;
-		if (n >= sizeof(line))
-			why = "line too long";
-		else if (memchr(p, '\0', n) != NULL)
-			why = "NUL byte in line";
-		else {
-			memcpy(line, p, n);
-			line[n] = '\0';
-			if (n > 0 && line[n - 1] == '\r')
-				line[n - 1] = '\0';
-			if (theme_line(th, line, &why) == 0)
-				why = NULL;
-		}
-		if (why != NULL) {
-			buf_printf(errs, "%s:%d: %s\n", th->name, lineno, why);
-			bad++;
-		}
-	}
-	return bad;
+	return str_each_line(th->name, text, len, THEME_LINE_MAX, theme_line_cb,
+	    th, errs);
 }
 
 static void
