@@ -12,6 +12,12 @@ useradd -M -d "$T" -s /bin/sh "$U" 2>"$T/useradd.log" ||
 SSH_CLEANUP_EXTRA="pkill -KILL -u $U 2>/dev/null; userdel $U 2>/dev/null"
 # Not locked (sshd without PAM refuses locked accounts), no password.
 usermod -p '*' "$U"
+# A build tree under a private directory is out of the second user's reach:
+# it runs a copy of gpuqd from the test's own (world-readable) directory.
+if ! su -s /bin/sh "$U" -c "test -x '$GPUQD'"; then
+	mkdir -p "$T/bin" && cp "$GPUQD" "$T/bin/gpuqd" &&
+		chmod 755 "$T/bin" "$T/bin/gpuqd" && GPUQD=$T/bin/gpuqd
+fi
 su -s /bin/sh "$U" -c "test -x '$GPUQD'" ||
 	{ echo "SKIP: $U cannot run $GPUQD"; exit 77; }
 ssh_sshd A
@@ -22,7 +28,7 @@ ssh_gpuqd
 
 out=$(gq -H first submit --name firsts -- /bin/sleep 300) ||
 	ssh_fail "first submit: $out"
-out=$(gq -H second submit --name seconds -- /bin/sleep 300) ||
+out=$(gq -H second submit --workdir "$T" --name seconds -- /bin/sleep 300) ||
 	ssh_fail "second submit: $out"
 owner() { "$GPUQ" -S "$SOCK" ls -a | awk -v id="$1" '$1 == id { print $2 }'; }
 [ "$(owner 1)" = "$ME" ] || ssh_fail "job 1 is $(owner 1)'s, not $ME's"
