@@ -22,6 +22,7 @@ static const char *const model_state_names[JOB_NSTATES] = {
 	"FAILED",
 	"CANCELLED",
 	"TIMEOUT",
+	"SUSPENDED",
 };
 
 static const char *const model_class_names[JOB_NCLASSES] = {

@@ -26,6 +26,12 @@ enum job_state {
 	JOB_FAILED,    /* non-zero exit, signal, or could not start */
 	JOB_CANCELLED,
 	JOB_TIMEOUT, /* ran past its time limit */
+	/*
+	 * Swapped out and kept (issue 6): stopped in place, or its GPU
+	 * memory moved to the host.  Not final.  Appended: states are
+	 * stored as numbers.
+	 */
+	JOB_SUSPENDED,
 	JOB_NSTATES
 };
 
@@ -130,6 +136,12 @@ struct job_core {
 	 */
 	const struct alloc *gang;
 	int32_t ngang;
+	/*
+	 * PENDING: must start exactly on this allocation or not at all
+	 * (borrowed; NULL: anywhere).  A suspended job coming back to the
+	 * GPUs its memory was saved from, or the incoming job of a swap.
+	 */
+	const struct alloc *pin;
 };
 
 #define JOB_F_HELD       0x1 /* held: does not start until released */

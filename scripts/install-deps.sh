@@ -5,7 +5,8 @@ set -eu
 
 PKGS="build-essential cmake pkg-config libuv1-dev libjansson-dev
 libsqlite3-dev libssh2-1-dev libncurses-dev libcmocka-dev tmux procps
-perl python3 zlib1g-dev libssl-dev
+perl python3 zlib1g-dev libssl-dev libyaml-dev
+slurmctld slurmd slurm-client munge
 openssh-client openssh-server clang libclang-rt-14-dev"
 
 missing=""
