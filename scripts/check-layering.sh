@@ -6,7 +6,7 @@ cd "${1:-$(dirname "$0")/..}"
 bad=0
 inc='#include <(uv|curses|ncurses|ncursesw/curses|libssh2|sqlite3)\.h>'
 calls='(^|[^_a-z])(time|rand|srand|random|getenv|open|fopen|printf|fprintf|puts|clock_gettime|gettimeofday|read|write|sleep|usleep)\('
-for f in core/*.c core/*.h; do
+for f in core/*.c core/*.h core/sweep/*.c core/sweep/*.h; do
 	[ -f "$f" ] || continue
 	if grep -nE "$inc" "$f"; then
 		echo "LAYERING: $f includes an I/O library" >&2

@@ -15,7 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build-fuzz}
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-"fuzz-frame fuzz-proto"}
+targets=${*:-"fuzz-frame fuzz-proto fuzz-sweep"}
 
 case $secs in
 ''|*[!0-9]*) echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2 ;;
