@@ -40,6 +40,8 @@ job_free(struct job *j)
 	free(j->workdir);
 	free(j->key);
 	free(j->reason);
+	job_life_free(j->life);
+	job_free_strv(j->xenv);
 	free(j);
 }
 
@@ -77,4 +79,35 @@ job_set_env(struct job *j, const char *const *env, size_t nenv)
 	job_free_strv(j->env);
 	j->env = job_copy_strv(env, nenv);
 	j->nenv = nenv;
+}
+
+struct job_life *
+job_life(struct job *j)
+{
+	if (j->life == NULL)
+		j->life = xcalloc(1, sizeof(*j->life));
+	return j->life;
+}
+
+void
+job_life_free(struct job_life *l)
+{
+	if (l == NULL)
+		return;
+	free(l->after);
+	free(l->afterok);
+	free(l->left);
+	free(l->pin);
+	free(l->where);
+	free(l->error);
+	free(l);
+}
+
+int
+job_life_empty(const struct job_life *l)
+{
+	return l == NULL ||
+	    (l->nafter == 0 && l->nafterok == 0 && l->mech == 0 && l->op == 0 &&
+	        l->ran_s == 0 && l->pin == NULL && l->requeue == 0 &&
+	        l->user_hold == 0 && l->retry == 0);
 }

@@ -11,5 +11,5 @@ int
 place_bestfit_find(const struct cluster *c, const struct req *r,
     const struct place_ctx *ctx, struct alloc *a, enum wait_reason *why)
 {
-	return place_by_left(c, r, 1, a, why);
+	return place_by_left(c, r, 1, ctx, a, why);
 }

@@ -184,31 +184,83 @@ place_fgd_fill(const struct cluster *c, const struct req *r,
 	place_alloc_gpu(a, nd, g, r);
 }
 
+/* Node i's best candidate for r, measured (found 0: it does not fit). */
+static void
+place_fgd_node(const struct cluster *c, size_t i, const struct req *r,
+    const struct place_mix *m, enum place_fgd_mode mode,
+    struct place_fgd_best *nb)
+{
+	memset(nb, 0, sizeof(*nb));
+	if (!place_node_fits(&c->nodes[i], r))
+		return;
+	if (place_req_gpu(r) && place_req_whole(r) == 0)
+		place_fgd_share(&c->nodes[i], i, r, m, mode, nb);
+	else
+		place_fgd_other(&c->nodes[i], i, r, m, mode, nb);
+}
+
+/*
+ * Node i's candidate, from the memo when a node in the same state was
+ * measured for the same request (the index gives the state).
+ */
+static void
+place_fgd_memo_node(const struct cluster *c, size_t i, const struct req *r,
+    const struct place_ctx *ctx, enum place_fgd_mode mode, uint64_t rq,
+    struct place_fgd_best *nb)
+{
+	const struct place_sum *s = place_index_sum(ctx, c, i);
+	int found;
+
+	if (s != NULL && ctx->memo != NULL &&
+	    place_memo_get(ctx->memo, s->hash, rq, &found, &nb->score,
+	        &nb->tie, &nb->gpu)) {
+		nb->found = found;
+		nb->node = i;
+		return;
+	}
+	place_fgd_node(c, i, r, ctx->mix, mode, nb);
+	if (s != NULL)
+		place_memo_put(ctx->memo, s->hash, rq, nb->found, nb->score,
+		    nb->tie, nb->gpu);
+}
+
+/* The best candidate over the cluster; the index skips what cannot fit. */
+static void
+place_fgd_search(const struct cluster *c, const struct req *r,
+    const struct place_ctx *ctx, enum place_fgd_mode mode,
+    struct place_fgd_best *b)
+{
+	struct place_fgd_best nb;
+	uint64_t rq = ctx->memo != NULL ? place_memo_req(r, (int)mode) : 0;
+	size_t i;
+
+	memset(b, 0, sizeof(*b));
+	for (i = 0; i < c->nnodes; i++) {
+		if (!place_index_may_fit(ctx, c, i, r))
+			continue;
+		place_fgd_memo_node(c, i, r, ctx, mode, rq, &nb);
+		place_fgd_offer(b, &nb);
+	}
+}
+
 /* The search; best fit when there is no mix. */
 static int
 place_fgd_run(const struct cluster *c, const struct req *r,
     const struct place_ctx *ctx, enum place_fgd_mode mode, struct alloc *a,
     enum wait_reason *why)
 {
-	struct place_fgd_best b, nb;
-	int share;
-	size_t i;
+	struct place_ctx plain;
+	struct place_fgd_best b;
 
 	if (ctx->mix == NULL || ctx->mix->ntypes == 0)
 		return place_bestfit_find(c, r, ctx, a, why);
-	memset(&b, 0, sizeof(b));
-	share = place_req_gpu(r) && place_req_whole(r) == 0;
-	for (i = 0; i < c->nnodes; i++) {
-		if (!place_node_fits(&c->nodes[i], r))
-			continue;
-		memset(&nb, 0, sizeof(nb));
-		if (share)
-			place_fgd_share(&c->nodes[i], i, r, ctx->mix, mode,
-			    &nb);
-		else
-			place_fgd_other(&c->nodes[i], i, r, ctx->mix, mode,
-			    &nb);
-		place_fgd_offer(&b, &nb);
+	place_fgd_search(c, r, ctx, mode, &b);
+	if (b.found && !place_node_fits(&c->nodes[b.node], r)) {
+		/* A stale index or memo: measure every node instead. */
+		plain = *ctx;
+		plain.index = NULL;
+		plain.memo = NULL;
+		place_fgd_search(c, r, &plain, mode, &b);
 	}
 	if (!b.found) {
 		*why = place_why(c, r);

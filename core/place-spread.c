@@ -9,5 +9,5 @@ int
 place_spread_find(const struct cluster *c, const struct req *r,
     const struct place_ctx *ctx, struct alloc *a, enum wait_reason *why)
 {
-	return place_by_left(c, r, 0, a, why);
+	return place_by_left(c, r, 0, ctx, a, why);
 }

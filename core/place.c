@@ -5,6 +5,7 @@
  * the caller passes in.
  */
 #include <string.h>
+#include <sys/types.h>
 
 #include "core/base/error.h"
 #include "core/place.h"
@@ -94,7 +95,8 @@ place_gpu_need(const struct gpu *g, const struct req *r)
 {
 	int32_t milli;
 
-	if (!model_gpu_model_ok(r->gpu_model, g->model))
+	if (r->gpu_model[0] != '\0' &&
+	    !model_gpu_model_ok(r->gpu_model, g->model))
 		return 0;
 	if (r->gpus_milli >= MODEL_GPU_MILLI)
 		return place_whole_free(g, r) ? MODEL_GPU_MILLI : 0;
@@ -141,7 +143,8 @@ place_whole_free(const struct gpu *g, const struct req *r)
 {
 	return g->free_milli >= MODEL_GPU_MILLI &&
 	    g->free_mem_mb >= g->mem_mb &&
-	    model_gpu_model_ok(r->gpu_model, g->model);
+	    (r->gpu_model[0] == '\0' ||
+	        model_gpu_model_ok(r->gpu_model, g->model));
 }
 
 /* Whole GPUs free for r in [from, to) of nd. */
@@ -295,6 +298,26 @@ place_fill(const struct cluster *c, size_t n, const struct req *r, int tight,
 		place_alloc_gpu(a, nd, g, r);
 }
 
+/*
+ * Free capacity of GPU g that r could use, in milli-GPUs: for a share,
+ * the lesser of its free share and the share its free memory stands for,
+ * none when r's share could never fit it.
+ */
+static int64_t
+place_gpu_usable(const struct gpu *g, const struct req *r)
+{
+	int64_t f = g->free_milli > 0 ? g->free_milli : 0, m;
+	int32_t need;
+
+	if (r->gpus_milli >= MODEL_GPU_MILLI || f == 0)
+		return f;
+	need = model_req_milli_on(r, g->mem_mb);
+	if (need <= 0 || need > MODEL_GPU_MILLI || g->mem_mb <= 0)
+		return 0;
+	m = g->free_mem_mb * MODEL_GPU_MILLI / g->mem_mb;
+	return m < f ? m : f;
+}
+
 /* Free milli-GPUs r could use on nd, counting splits across GPUs. */
 static int64_t
 place_free_for(const struct node *nd, const struct req *r, int constrained)
@@ -306,8 +329,7 @@ place_free_for(const struct node *nd, const struct req *r, int constrained)
 		if (constrained &&
 		    !model_gpu_model_ok(r->gpu_model, nd->gpus[g].model))
 			continue;
-		if (nd->gpus[g].free_milli > 0)
-			sum += nd->gpus[g].free_milli;
+		sum += place_gpu_usable(&nd->gpus[g], r);
 	}
 	return sum;
 }
@@ -408,29 +430,78 @@ place_rng_below(uint64_t *state, uint64_t n)
 	return x % n;
 }
 
-int
-place_by_left(const struct cluster *c, const struct req *r, int tight,
-    struct alloc *a, enum wait_reason *why)
+/*
+ * True when a node's summary tells exactly whether r fits it: whole GPUs
+ * or none, with no pool, labels or GPU model to check.
+ */
+static int
+place_sum_exact(const struct req *r)
 {
-	double cpus, gpus, left, best_left = 0;
-	size_t i, best = 0;
-	int found = 0;
+	return (place_req_whole(r) > 0 || !place_req_gpu(r)) &&
+	    r->pool[0] == '\0' && r->labels[0] == '\0' &&
+	    r->gpu_model[0] == '\0';
+}
 
-	place_cluster_scale(c, &cpus, &gpus);
+/* What r would leave on node i: from its summary when that is exact. */
+static int
+place_left_of(const struct cluster *c, size_t i, const struct req *r,
+    const struct place_ctx *ctx, const double scale[2], double *left)
+{
+	const struct place_sum *s;
+
+	if (!place_index_may_fit(ctx, c, i, r))
+		return 0;
+	s = place_index_sum(ctx, c, i);
+	if (s != NULL && place_sum_exact(r)) {
+		*left = 0.5 * (s->cpus - r->cpus_milli) / scale[0] +
+		    0.5 * ((double)s->total - r->gpus_milli) / scale[1];
+		return 1;
+	}
+	if (!place_node_fits(&c->nodes[i], r))
+		return 0;
+	*left = place_node_left(&c->nodes[i], r, scale[0], scale[1]);
+	return 1;
+}
+
+/* The node left with the least (tight) or most free; -1 when none. */
+static ssize_t
+place_by_left_node(const struct cluster *c, const struct req *r, int tight,
+    const struct place_ctx *ctx)
+{
+	double scale[2], left, best_left = 0;
+	ssize_t best = -1;
+	size_t i;
+
+	if (ctx != NULL && ctx->index != NULL && ctx->index->c == c) {
+		scale[0] = ctx->index->cpus;
+		scale[1] = ctx->index->gpus;
+	} else
+		place_cluster_scale(c, &scale[0], &scale[1]);
 	for (i = 0; i < c->nnodes; i++) {
-		if (!place_node_fits(&c->nodes[i], r))
+		if (!place_left_of(c, i, r, ctx, scale, &left))
 			continue;
-		left = place_node_left(&c->nodes[i], r, cpus, gpus);
-		if (!found || (tight ? left < best_left : left > best_left)) {
-			found = 1;
+		if (best < 0 || (tight ? left < best_left : left > best_left)) {
 			best_left = left;
-			best = i;
+			best = (ssize_t)i;
 		}
 	}
-	if (!found) {
+	return best;
+}
+
+int
+place_by_left(const struct cluster *c, const struct req *r, int tight,
+    const struct place_ctx *ctx, struct alloc *a, enum wait_reason *why)
+{
+	ssize_t best = place_by_left_node(c, r, tight, ctx);
+
+	if (best >= 0 && !place_node_fits(&c->nodes[best], r)) {
+		/* A stale summary: read every node instead. */
+		best = place_by_left_node(c, r, tight, NULL);
+	}
+	if (best < 0) {
 		*why = place_why(c, r);
 		return 0;
 	}
-	place_fill(c, best, r, tight, a);
+	place_fill(c, (size_t)best, r, tight, a);
 	return 1;
 }

@@ -52,13 +52,45 @@ struct place_mix {
 };
 
 /*
+ * A summary of one node's free resources (place-index.c): enough to tell
+ * quickly that a request cannot fit there, to score best fit and spread
+ * without reading the node, and to find a memo of an FGD measure.
+ */
+struct place_sum {
+	int32_t cpus;      /* free milli-CPUs */
+	int32_t whole;     /* whole free GPUs (share and memory free) */
+	int32_t max_share; /* the largest free share on one GPU, milli */
+	int32_t total;     /* free GPU capacity, milli */
+	int64_t mem;       /* free host memory, MiB */
+	uint64_t fixed;    /* hash of what does not change: models, pool */
+	uint64_t hash;     /* hash of its whole state, free capacity too */
+};
+
+/*
+ * An index over the nodes of one cluster, kept up to date by whoever
+ * changes the cluster (place_index_touch after each take or give on a
+ * node).  A strategy uses it only for the cluster it was made for.
+ */
+struct place_index {
+	const struct cluster *c; /* borrowed */
+	struct place_sum *sum;   /* owned: one per node */
+	size_t n;
+	double cpus, gpus; /* place_cluster_scale of c */
+};
+
+/* Memos of FGD's measure per node state and request (place-index.c). */
+struct place_memo;
+
+/*
  * What a strategy may use beyond the cluster.  Every field may be zero:
  * FGD without a mix falls back to best fit, random without a state draws
- * the first candidate.
+ * the first candidate; without an index or a memo every node is read.
  */
 struct place_ctx {
-	const struct place_mix *mix; /* borrowed */
-	uint64_t *rng;               /* borrowed; advanced by random */
+	const struct place_mix *mix;     /* borrowed */
+	uint64_t *rng;                   /* borrowed; advanced by random */
+	const struct place_index *index; /* borrowed, or NULL */
+	struct place_memo *memo;         /* borrowed, or NULL (FGD) */
 };
 
 struct place_strategy {
@@ -151,13 +183,43 @@ void place_fill(const struct cluster *c, size_t n, const struct req *r,
  * returns 1, or sets why and returns 0.
  */
 int place_by_left(const struct cluster *c, const struct req *r, int tight,
-    struct alloc *a, enum wait_reason *why);
+    const struct place_ctx *ctx, struct alloc *a, enum wait_reason *why);
 /*
  * Why r fits nowhere now: FRAGMENTED when the free capacity it could use
  * adds up but is split, POOL when only its pool, labels or GPU models
  * stand in the way, RESOURCES otherwise.
  */
 enum wait_reason place_why(const struct cluster *c, const struct req *r);
+
+/*
+ * The index (place-index.c).  place_index_init summarizes every node of c;
+ * place_index_touch re-reads node n after c changed there.
+ */
+void place_index_init(struct place_index *x, const struct cluster *c);
+void place_index_done(struct place_index *x);
+void place_index_touch(struct place_index *x, int32_t n);
+/* The summary of node n of c when ctx has an index of c, else NULL. */
+const struct place_sum *place_index_sum(const struct place_ctx *ctx,
+    const struct cluster *c, size_t n);
+/*
+ * 0 when the summary shows that r cannot fit node n now; 1 when it may
+ * (or there is no summary): a quick filter before place_node_fits.
+ */
+int place_index_may_fit(const struct place_ctx *ctx, const struct cluster *c,
+    size_t n, const struct req *r);
+/* A memo: one per mix (a plan's); new, free accepts NULL. */
+struct place_memo *place_memo_new(void);
+void place_memo_free(struct place_memo *m);
+/* A request's key for memos (what a node's answer for it depends on). */
+uint64_t place_memo_req(const struct req *r, int mode);
+/*
+ * Looks up (node state, request): 1 and *found, *score, *tie, *gpu when
+ * known.  place_memo_put records an answer.
+ */
+int place_memo_get(const struct place_memo *m, uint64_t state, uint64_t req,
+    int *found, double *score, double *tie, int32_t *gpu);
+void place_memo_put(struct place_memo *m, uint64_t state, uint64_t req,
+    int found, double score, double tie, int32_t gpu);
 
 /* A seeded generator (splitmix64): the state is the caller's. */
 uint64_t place_rng_next(uint64_t *state);

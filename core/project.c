@@ -13,6 +13,7 @@
 #include "core/base/error.h"
 #include "core/base/units.h"
 #include "core/base/xmalloc.h"
+#include "core/place.h"
 #include "core/project.h"
 
 #define PROJECT_MAX_MILLI (INT64_C(1000000) * 1000) /* a million GPUs */
@@ -39,6 +40,8 @@ project_params_defaults(struct policy_params *p)
 	p->class_rank[JOB_CLASS_INTERACTIVE] = 2;
 	p->class_rank[JOB_CLASS_INFERENCE] = 1;
 	p->class_rank[JOB_CLASS_TRAIN] = 0;
+	p->place_share = place_strategy_default();
+	p->place_whole = place_strategy_find("bestfit");
 }
 
 void
@@ -421,6 +424,44 @@ project_params_line(struct projects *p, struct project_kv *kv, int nkv,
 	return 0;
 }
 
+/* A strategy by name; "binpack" is best fit. */
+static const struct place_strategy *
+project_strategy(const char *name)
+{
+	return place_strategy_find(strcmp(name, "binpack") == 0 ? "bestfit" :
+	                                                         name);
+}
+
+/*
+ * "placement NAME [whole=NAME]": NAME places GPU shares; whole GPUs and
+ * CPU-only jobs bin-pack (best fit) when NAME is an FGD, else go by NAME
+ * too, unless whole= names their strategy.
+ */
+static int
+project_placement_line(struct projects *p, const char *name,
+    struct project_kv *kv, int nkv, char *cause, size_t n)
+{
+	const struct place_strategy *s = project_strategy(name), *w;
+
+	if (s == NULL || strcmp(name, "binpack") == 0)
+		return project_fail(cause, n,
+		    "placement: unknown strategy \"%s\" (fgd+, fgd, fgd-k8s, "
+		    "bestfit, spread, random)",
+		    name);
+	w = strncmp(s->name, "fgd", 3) == 0 ? project_strategy("bestfit") : s;
+	if (nkv > 1 || (nkv == 1 && strcmp(kv[0].key, "whole") != 0))
+		return project_fail(cause, n,
+		    "placement: wants NAME [whole=NAME]");
+	if (nkv == 1 && (w = project_strategy(kv[0].value)) == NULL)
+		return project_fail(cause, n,
+		    "placement: whole= wants binpack, spread, bestfit, random "
+		    "or an FGD, not \"%s\"",
+		    kv[0].value);
+	p->params.place_share = s;
+	p->params.place_whole = w;
+	return 0;
+}
+
 int
 project_parse_line(struct projects *p, const char *keyword, const char *rest,
     int32_t line, char *cause, size_t n)
@@ -429,6 +470,13 @@ project_parse_line(struct projects *p, const char *keyword, const char *rest,
 	char buf[1024], *name;
 	int nkv, rc;
 
+	if (strcmp(keyword, "placement") == 0) {
+		if (snprintf(buf, sizeof(buf), "%s", rest) >= (int)sizeof(buf) ||
+		    (nkv = project_split(buf, &name, kv)) < 0)
+			return project_fail(cause, n,
+			    "placement: wants NAME [whole=NAME]");
+		return project_placement_line(p, name, kv, nkv, cause, n);
+	}
 	if (strcmp(keyword, "department") != 0 &&
 	    strcmp(keyword, "project") != 0 && strcmp(keyword, "user") != 0 &&
 	    strcmp(keyword, "policy-param") != 0)
@@ -635,6 +683,9 @@ project_format_params(const struct policy_params *pp, struct buf *b)
 				first = 0;
 			}
 	(void)buf_addstr(b, "\n");
+	if (pp->place_share != NULL && pp->place_whole != NULL)
+		(void)buf_printf(b, "placement %s whole=%s\n",
+		    pp->place_share->name, pp->place_whole->name);
 }
 
 void

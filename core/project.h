@@ -54,6 +54,8 @@ struct project_user {
 	int32_t line;
 };
 
+struct place_strategy;
+
 /* The knobs of the policy (docs/scheduling.md lists them). */
 struct policy_params {
 	int64_t half_life_s;    /* usage decay; 0: only what runs now */
@@ -64,6 +66,13 @@ struct policy_params {
 	int32_t preempt;        /* 0: never swap out */
 	int32_t preempt_tries;  /* jobs per plan that may seek victims */
 	int32_t class_rank[JOB_NCLASSES]; /* higher goes first */
+	/*
+	 * Placement (the "placement" line, docs/placement.md): the strategy
+	 * for GPU shares and the one for whole GPUs and CPU-only jobs
+	 * (borrowed from place.c's table).
+	 */
+	const struct place_strategy *place_share;
+	const struct place_strategy *place_whole;
 };
 
 struct projects {
@@ -85,7 +94,7 @@ void project_copy(struct projects *to, const struct projects *from);
 
 /*
  * Parses one line of the text form: keyword ("department", "project",
- * "user", "policy-param") and the rest.  line is kept for later errors.
+ * "user", "policy-param", "placement") and the rest.  line is kept for later errors.
  * Returns 0, 1 when keyword is none of these (nothing done), or GQ_EINVAL
  * with a reason in cause.
  */

@@ -11,6 +11,7 @@
  * without delaying a reservation; the first blocked ones get reservations,
  * may claim room that stopping jobs free, or swap out victims.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,41 +107,30 @@ sched_fairshare_heap_remove(struct fs_heap *h, int32_t id)
 
 /* Orders. */
 
-/* Negative when job a goes before job b on class, priority; else 0. */
+/* A job's place in its user's queue, packed for sorting. */
+struct fs_qkey {
+	int32_t pinned, rank, prio, idx;
+	int64_t submit, id;
+};
+
+/*
+ * A user's queue: pinned jobs (resumes) first, then class, priority,
+ * submit time, id.
+ */
 static int
-sched_fairshare_cmp_class(const struct fs_job *a, const struct fs_job *b)
+sched_fairshare_cmp_qkey(const void *pa, const void *pb)
 {
+	const struct fs_qkey *a = pa, *b = pb;
+
+	if (a->pinned != b->pinned)
+		return a->pinned > b->pinned ? -1 : 1;
 	if (a->rank != b->rank)
 		return a->rank > b->rank ? -1 : 1;
 	if (a->prio != b->prio)
 		return a->prio > b->prio ? -1 : 1;
-	return 0;
-}
-
-static int
-sched_fairshare_cmp_age(const struct fs_job *a, const struct fs_job *b)
-{
 	if (a->submit != b->submit)
 		return a->submit < b->submit ? -1 : 1;
-	if (a->id != b->id)
-		return a->id < b->id ? -1 : 1;
-	return 0;
-}
-
-/* A user's queue: class, priority, submit time. */
-static int
-sched_fairshare_cmp_queue(const void *pa, const void *pb, void *ctx)
-{
-	const struct fs_job *jobs = ctx;
-	const struct fs_job *a = &jobs[*(const int32_t *)pa];
-	const struct fs_job *b = &jobs[*(const int32_t *)pb];
-	int c;
-
-	if (a->uidx != b->uidx)
-		return a->uidx < b->uidx ? -1 : 1;
-	if ((c = sched_fairshare_cmp_class(a, b)) != 0)
-		return c;
-	return sched_fairshare_cmp_age(a, b);
+	return a->id < b->id ? -1 : a->id > b->id;
 }
 
 /* Users of a project: their next jobs' class, the user's share, age. */
@@ -150,6 +140,8 @@ sched_fairshare_user_less(void *ctx, int32_t ua, int32_t ub)
 	const struct fs_state *st = ctx;
 	const struct fs_ukey *a = &st->ukeys[ua], *b = &st->ukeys[ub];
 
+	if (a->pinned != b->pinned)
+		return a->pinned > b->pinned;
 	if (a->rank != b->rank)
 		return a->rank > b->rank;
 	if (a->prio != b->prio)
@@ -171,6 +163,7 @@ sched_fairshare_ukey(struct fs_state *st, int32_t u)
 	if (st->uhead[u] < 0)
 		return;
 	h = &st->jobs[st->uhead[u]];
+	k->pinned = h->pinned;
 	k->rank = h->rank;
 	k->prio = h->prio;
 	k->share = project_ledger_user_share(&st->l, u);
@@ -390,25 +383,15 @@ sched_fairshare_front_add(struct fs_front *f, int32_t cpus, int64_t mem,
 /* Views. */
 
 int
-sched_fairshare_place_on(const struct cluster *c, int32_t n,
-    const struct req *r, struct alloc *a)
+sched_fairshare_place_on(const struct fs_state *st, const struct cluster *c,
+    int32_t n, const struct req *r, struct alloc *a)
 {
-	struct cluster one;
-	enum wait_reason why;
-
-	if (!sched_node_fits(&c->nodes[n], r))
-		return 0;
-	one.nodes = &c->nodes[n];
-	one.nnodes = 1;
-	if (!sched_place(&one, r, a, &why))
-		return 0;
-	a->node = n;
-	return 1;
+	return sched_place_on(&st->pl, c, n, r, a);
 }
 
 void
-sched_fairshare_apply(struct cluster *c, const struct alloc *a, int32_t n,
-    int sign)
+sched_fairshare_apply(struct fs_state *st, struct cluster *c,
+    const struct alloc *a, int32_t n, int sign)
 {
 	int32_t i;
 
@@ -418,26 +401,27 @@ sched_fairshare_apply(struct cluster *c, const struct alloc *a, int32_t n,
 		else
 			cluster_give(c, &a[i]);
 	}
+	sched_place_touch(&st->pl, c, a, n);
 }
 
 void
 sched_fairshare_take(struct fs_state *st, const struct alloc *a, int32_t n)
 {
-	sched_fairshare_apply(&st->now_c, a, n, -1);
+	sched_fairshare_apply(st, &st->now_c, a, n, -1);
 	if (st->have_lng)
-		sched_fairshare_apply(&st->lng, a, n, -1);
+		sched_fairshare_apply(st, &st->lng, a, n, -1);
 	if (st->have_stop)
-		sched_fairshare_apply(&st->stop, a, n, -1);
+		sched_fairshare_apply(st, &st->stop, a, n, -1);
 }
 
-static void sched_fairshare_copy(const struct cluster *from,
-    struct cluster *to);
+static void sched_fairshare_copy(struct fs_state *st, int slot,
+    const struct cluster *from, struct cluster *to);
 
 struct cluster *
 sched_fairshare_lng(struct fs_state *st)
 {
 	if (!st->have_lng) {
-		sched_fairshare_copy(&st->now_c, &st->lng);
+		sched_fairshare_copy(st, FS_SLOT_LNG, &st->now_c, &st->lng);
 		st->have_lng = 1;
 	}
 	return &st->lng;
@@ -451,33 +435,62 @@ sched_fairshare_stop(struct fs_state *st)
 
 	if (st->have_stop)
 		return &st->stop;
-	sched_fairshare_copy(st->have_lng ? &st->lng : &st->now_c, &st->stop);
+	sched_fairshare_copy(st, FS_SLOT_STOP,
+	    st->have_lng ? &st->lng : &st->now_c, &st->stop);
 	st->have_stop = 1;
 	for (i = 0; i < st->nruns; i++) {
 		j = st->runs[i].j;
 		if (!j->stopping && !st->runs[i].victim)
 			continue;
-		sched_fairshare_apply(&st->stop, &j->alloc, 1, 1);
+		sched_fairshare_apply(st, &st->stop, &j->alloc, 1, 1);
 		if (j->gang != NULL)
-			sched_fairshare_apply(&st->stop, j->gang, j->ngang, 1);
+			sched_fairshare_apply(st, &st->stop, j->gang, j->ngang, 1);
 	}
 	return &st->stop;
 }
 
+/*
+ * Copies a node's fields and its GPUs, not the unused GPU slots (most of
+ * a struct node when nodes have 8 GPUs of 64 possible).
+ */
 static void
-sched_fairshare_copy(const struct cluster *from, struct cluster *to)
+sched_fairshare_node_copy(struct node *to, const struct node *from)
 {
+	int32_t n = from->ngpus > 0 ? from->ngpus : 0;
+
+	memcpy(to, from, offsetof(struct node, gpus) + n * sizeof(struct gpu));
+	memcpy(&to->cpus_milli, &from->cpus_milli,
+	    sizeof(struct node) - offsetof(struct node, cpus_milli));
+}
+
+/* A view: from's nodes into memory kept from the last plan. */
+static void
+sched_fairshare_copy(struct fs_state *st, int slot, const struct cluster *from,
+    struct cluster *to)
+{
+	size_t i;
+
 	to->nnodes = from->nnodes;
-	to->nodes = xreallocarray(NULL, from->nnodes + 1, sizeof(*to->nodes));
-	if (from->nnodes > 0)
-		memcpy(to->nodes, from->nodes,
-		    from->nnodes * sizeof(*to->nodes));
+	to->nodes = sched_scratch_take(st->in->scratch, slot,
+	    (from->nnodes + 1) * sizeof(*to->nodes));
+	for (i = 0; i < from->nnodes; i++)
+		sched_fairshare_node_copy(&to->nodes[i], &from->nodes[i]);
+	sched_place_track(&st->pl, to);
+}
+
+static void
+sched_fairshare_uncopy(struct fs_state *st, int slot, struct cluster *c)
+{
+	sched_place_untrack(&st->pl, c);
+	sched_scratch_give(st->in->scratch, slot, c->nodes,
+	    (c->nnodes + 1) * sizeof(*c->nodes));
+	c->nodes = NULL;
+	c->nnodes = 0;
 }
 
 /* Setting up. */
 
-/* Milli-GPUs one node's part of r takes on the largest GPUs. */
-static int64_t
+int64_t
 sched_fairshare_need(const struct req *r, int64_t gpu_mem_mb)
 {
 	int64_t m = model_req_milli_on(r, gpu_mem_mb);
@@ -487,7 +500,7 @@ sched_fairshare_need(const struct req *r, int64_t gpu_mem_mb)
 	return m * model_req_nodes(r);
 }
 
-static int64_t
+int64_t
 sched_fairshare_alloc_milli(const struct alloc *a, int32_t n,
     struct ledger_amount *amt)
 {
@@ -550,7 +563,7 @@ sched_fairshare_add_run(struct fs_state *st, const struct job_core *j)
 		st->work_ahead += (double)r->milli * (double)(r->end - st->now);
 }
 
-static int64_t
+int64_t
 sched_fairshare_max_gpu_mem(const struct cluster *c)
 {
 	int64_t m = 0;
@@ -596,6 +609,7 @@ sched_fairshare_add_job(struct fs_state *st, const struct job_core *j,
 	k->next = -1;
 	k->prio = j->priority;
 	k->flags = j->flags;
+	k->pinned = j->pin != NULL;
 	k->submit = j->submit_time;
 	k->id = j->id;
 	project_ledger_pending(&st->l, k->uidx, k->milli);
@@ -641,7 +655,8 @@ sched_fairshare_load(struct fs_state *st)
 			sched_fairshare_add_run(st, v[i]);
 	free(v);
 	/* Waiting jobs' order is set by their queues, ties going by id. */
-	st->jobs = xreallocarray(NULL, in->npending + 1, sizeof(*st->jobs));
+	st->jobs = sched_scratch_take(in->scratch, FS_SLOT_JOBS,
+	    (in->npending + 1) * sizeof(*st->jobs));
 	for (i = 0; i < in->npending; i++)
 		if (in->pending[i]->req.cpus_milli == 0 ||
 		    in->pending[i]->req.mem_mb == 0)
@@ -654,26 +669,56 @@ sched_fairshare_load(struct fs_state *st)
 }
 
 /*
+ * Sorts the keys of the jobs by user (a counting sort), then each user's
+ * part by queue order: packed keys, so that 100,000 jobs sort in cache.
+ */
+static void
+sched_fairshare_sort(struct fs_state *st, struct fs_qkey *keys)
+{
+	int32_t *at = xcalloc(st->nusers + 1, sizeof(*at)), u;
+	const struct fs_job *j;
+	size_t i;
+
+	for (i = 0; i < st->njobs; i++)
+		at[st->jobs[i].uidx + 1]++;
+	for (i = 1; i <= st->nusers; i++)
+		at[i] += at[i - 1];
+	for (i = 0; i < st->njobs; i++) {
+		j = &st->jobs[i];
+		keys[at[j->uidx]++] = (struct fs_qkey){ j->pinned, j->rank,
+			j->prio, (int32_t)i, j->submit, j->id };
+	}
+	for (u = (int32_t)st->nusers - 1; u > 0; u--)
+		at[u] = at[u - 1];
+	at[0] = 0;
+	for (u = 0; (size_t)u < st->nusers; u++)
+		qsort(keys + at[u], (size_t)(at[u + 1] - at[u]), sizeof(*keys),
+		    sched_fairshare_cmp_qkey);
+	free(at);
+}
+
+/*
  * Puts the jobs in queue order (each user's jobs together, in order) and
- * links each user's queue.
+ * links each user's queue; both arrays are kept between plans.
  */
 static void
 sched_fairshare_queues(struct fs_state *st)
 {
-	int32_t *order = xreallocarray(NULL, st->njobs + 1, sizeof(*order));
+	size_t i, size = (st->njobs + 1) * sizeof(struct fs_qkey);
+	struct fs_qkey *keys;
 	struct fs_job *sorted;
-	size_t i;
 
 	st->nprojects = st->l.nprojects;
 	st->nusers = st->l.nusers;
+	keys = sched_scratch_take(st->in->scratch, FS_SLOT_ORDER, size);
+	sched_fairshare_sort(st, keys);
+	sorted = sched_scratch_take(st->in->scratch, FS_SLOT_SORTED,
+	    (st->in->npending + 1) * sizeof(*sorted));
 	for (i = 0; i < st->njobs; i++)
-		order[i] = (int32_t)i;
-	qsort_r(order, st->njobs, sizeof(*order), sched_fairshare_cmp_queue,
-	    st->jobs);
-	sorted = xreallocarray(NULL, st->njobs + 1, sizeof(*sorted));
-	for (i = 0; i < st->njobs; i++)
-		sorted[i] = st->jobs[order[i]];
-	free(st->jobs);
+		sorted[i] = st->jobs[keys[i].idx];
+	sched_scratch_give(st->in->scratch, FS_SLOT_ORDER, keys, size);
+	sched_scratch_give(st->in->scratch, FS_SLOT_JOBS, st->jobs,
+	    (st->in->npending + 1) * sizeof(*st->jobs));
 	st->jobs = sorted;
 	st->uhead = xreallocarray(NULL, st->nusers + 1, sizeof(*st->uhead));
 	for (i = 0; i < st->nusers; i++)
@@ -682,7 +727,6 @@ sched_fairshare_queues(struct fs_state *st)
 		st->jobs[i].next = st->uhead[st->jobs[i].uidx];
 		st->uhead[st->jobs[i].uidx] = (int32_t)i;
 	}
-	free(order);
 }
 
 static void
@@ -741,7 +785,8 @@ sched_fairshare_init(struct fs_state *st, const struct sched_input *in,
 		st->l.half_life_s = 0;
 	project_ledger_usage(&st->l, in->usage);
 	st->gpu_capacity = st->l.capacity[0];
-	sched_fairshare_copy(in->cluster, &st->now_c);
+	sched_place_init(&st->pl, in);
+	sched_fairshare_copy(st, FS_SLOT_NOW, in->cluster, &st->now_c);
 	sched_reserve_init(st);
 	sched_fairshare_load(st);
 	sched_fairshare_queues(st);
@@ -763,21 +808,24 @@ sched_fairshare_done(struct fs_state *st)
 	free(st->pkeys);
 	free(st->pheap.items);
 	free(st->uhead);
-	free(st->jobs);
+	sched_scratch_give(st->in->scratch, FS_SLOT_SORTED, st->jobs,
+	    (st->in->npending + 1) * sizeof(*st->jobs));
 	free(st->runs);
 	free(st->node_start);
 	free(st->runs_at);
 	free(st->shapes);
 	free(st->shash);
 	free(st->min_rank);
-	free(st->wait_job);
+	sched_scratch_give(st->in->scratch, FS_SLOT_WAIT, st->wait_job,
+	    st->cap_wait_job * sizeof(*st->wait_job));
 	free(st->fixed);
 	sched_reserve_done(st);
-	cluster_done(&st->now_c);
+	sched_fairshare_uncopy(st, FS_SLOT_NOW, &st->now_c);
 	if (st->have_lng)
-		cluster_done(&st->lng);
+		sched_fairshare_uncopy(st, FS_SLOT_LNG, &st->lng);
 	if (st->have_stop)
-		cluster_done(&st->stop);
+		sched_fairshare_uncopy(st, FS_SLOT_STOP, &st->stop);
+	sched_place_done(&st->pl);
 	project_ledger_done(&st->l);
 }
 
@@ -794,7 +842,7 @@ sched_fairshare_smaller(const struct cluster *c, const struct req *r)
 
 	for (i = 0; i < c->nnodes; i++) {
 		nd = &c->nodes[i];
-		if (!sched_node_ok(nd, r))
+		if (!place_node_ok(nd, r) || !sched_node_where(nd, r))
 			continue;
 		whole = 0;
 		for (g = 0; g < nd->ngpus; g++) {
@@ -814,8 +862,9 @@ sched_fairshare_smaller(const struct cluster *c, const struct req *r)
 }
 
 /*
- * Why r fails on the now view: RESOURCES becomes POOL when it would fit
- * without its pool, model and labels.
+ * Why r fails on the now view: POOL only when it would fit now without
+ * its pool, model and labels (placement's POOL counts free capacity, not
+ * whether it is on one node); RESOURCES otherwise.
  */
 static enum wait_reason
 sched_fairshare_why(struct fs_state *st, const struct req *r,
@@ -826,13 +875,14 @@ sched_fairshare_why(struct fs_state *st, const struct req *r,
 	struct req any = *r;
 	int32_t n;
 
-	if (why != WAIT_RESOURCES ||
-	    (r->pool[0] == '\0' && r->labels[0] == '\0' &&
-	        r->gpu_model[0] == '\0'))
+	if (why != WAIT_RESOURCES && why != WAIT_POOL)
 		return why;
+	if (r->pool[0] == '\0' && r->labels[0] == '\0' &&
+	    r->gpu_model[0] == '\0')
+		return WAIT_RESOURCES;
 	any.pool[0] = any.labels[0] = any.gpu_model[0] = '\0';
-	if (!sched_place_job(&st->now_c, &any, a, &n, &w2))
-		return why;
+	if (!sched_place_job(&st->pl, &st->now_c, &any, a, &n, &w2))
+		return WAIT_RESOURCES;
 	return WAIT_POOL;
 }
 
@@ -848,7 +898,7 @@ sched_fairshare_pool_hint(struct fs_state *st, const struct req *r,
 
 	h->kind = HINT_POOL;
 	any.pool[0] = '\0';
-	if (sched_place_job(&st->now_c, &any, a, &n, &w2))
+	if (sched_place_job(&st->pl, &st->now_c, &any, a, &n, &w2))
 		snprintf(h->text, sizeof(h->text), "%s",
 		    st->now_c.nodes[a[0].node].pool);
 }
@@ -892,16 +942,26 @@ sched_fairshare_start(struct fs_state *st, int32_t k, const struct alloc *a,
 	sched_reserve_started(st, end, a, n);
 	if (job->dur > 0)
 		st->work_ahead += (double)amt.gpus * (double)job->dur;
-	if (job->j->preemptible && job->j->cls != JOB_CLASS_INTERACTIVE &&
-	    st->pp->min_runtime_s > 0)
-		plan_add_risk(st->out, job->j->id, RISK_PROTECTED,
-		    st->now + st->pp->min_runtime_s);
-	else if (!job->j->preemptible || job->j->cls == JOB_CLASS_INTERACTIVE)
-		plan_add_risk(st->out, job->j->id, RISK_NONE, 0);
+	sched_fairshare_risk(st->out, job->j, st->cfg, &st->l, job->pidx,
+	    st->now);
+}
+
+void
+sched_fairshare_risk(struct plan *out, const struct job_core *j,
+    const struct projects *cfg, const struct ledger *l, int32_t pidx,
+    int64_t now)
+{
+	const struct policy_params *pp = &cfg->params;
+
+	if (j->preemptible && j->cls != JOB_CLASS_INTERACTIVE &&
+	    pp->min_runtime_s > 0)
+		plan_add_risk(out, j->id, RISK_PROTECTED,
+		    now + pp->min_runtime_s);
+	else if (!j->preemptible || j->cls == JOB_CLASS_INTERACTIVE)
+		plan_add_risk(out, j->id, RISK_NONE, 0);
 	else
-		plan_add_risk(st->out, job->j->id,
-		    st->cfg->any &&
-		            project_ledger_borrowed(&st->l, job->pidx) > 0 ?
+		plan_add_risk(out, j->id,
+		    cfg->any && project_ledger_borrowed(l, pidx) > 0 ?
 		        RISK_BORROWED :
 		        RISK_IN_QUOTA,
 		    0);
@@ -984,7 +1044,7 @@ sched_fairshare_blocked(struct fs_state *st, int32_t k, struct waiting *w)
 	if (w->reason == WAIT_PRIORITY)
 		goto reserve;
 	if (!project_ledger_in_quota(&st->l, job->pidx, job->milli) &&
-	    st->cfg->any && w->reason == WAIT_RESOURCES) {
+	    st->cfg->any && w->reason == WAIT_RESOURCES && !job->pinned) {
 		w->reason = WAIT_QUOTA;
 		sched_fairshare_hint_quota(st, job, 0, &w->hint);
 	}
@@ -1056,7 +1116,8 @@ sched_fairshare_gang_parts(struct fs_state *st, const struct req *r)
 	size_t i;
 
 	for (i = 0; i < st->now_c.nnodes; i++)
-		k += sched_fairshare_place_on(&st->now_c, (int32_t)i, r, &a);
+		k += sched_fairshare_place_on(st, &st->now_c, (int32_t)i, r,
+		    &a);
 	return k;
 }
 
@@ -1090,7 +1151,10 @@ sched_fairshare_consider(struct fs_state *st, int32_t k)
 		sched_fairshare_add_wait(st, k, &w);
 		return;
 	}
-	rc = sched_fairshare_try(st, k, a, &n, &why);
+	if (st->jobs[k].pinned)
+		rc = sched_pin_try(st, k, a, &n, &why);
+	else
+		rc = sched_fairshare_try(st, k, a, &n, &why);
 	if (rc == 1) {
 		sched_fairshare_start(st, k, a, n);
 		return;
@@ -1106,6 +1170,8 @@ sched_fairshare_consider(struct fs_state *st, int32_t k)
 		w.hint.value = sched_fairshare_gang_parts(st, r);
 		w.hint.value2 = model_req_nodes(r);
 	}
+	if (st->jobs[k].pinned && rc == 0)
+		sched_pin_hint(st, k, &w);
 	sched_fairshare_blocked(st, k, &w);
 	if (st->jobs[k].dur > 0)
 		st->work_ahead += (double)st->jobs[k].milli * st->jobs[k].dur;
@@ -1170,14 +1236,16 @@ sched_fairshare_plan(const struct sched_input *in, struct plan *out)
 		    sizeof(*out->waiting));
 	}
 	st.cap_wait_job = st.njobs + 1;
-	st.wait_job =
-	    xreallocarray(NULL, st.cap_wait_job, sizeof(*st.wait_job));
+	st.wait_job = sched_scratch_take(in->scratch, FS_SLOT_WAIT,
+	    st.cap_wait_job * sizeof(*st.wait_job));
 	while ((k = sched_fairshare_next(&st, &p, &u)) >= 0) {
 		sched_fairshare_consider(&st, k);
 		sched_fairshare_advance(&st, p, u);
 	}
 	sched_fairshare_hints(&st);
 	sched_preempt_risks(&st);
+	if (in->quick != NULL)
+		sched_quick_keep(&st, in->quick);
 	sched_fairshare_done(&st);
 	if (in->projects == NULL)
 		project_done(&own);

@@ -12,9 +12,21 @@
 
 #include "core/model.h"
 #include "core/project.h"
+#include "core/sched-place.h"
 #include "core/sched.h"
 
 #define FS_NEVER INT64_MAX /* a time that never comes */
+
+/* Scratch slots (sched_scratch) the policy keeps its big arrays in. */
+enum fs_slot {
+	FS_SLOT_NOW,
+	FS_SLOT_LNG,
+	FS_SLOT_STOP,
+	FS_SLOT_JOBS,
+	FS_SLOT_SORTED,
+	FS_SLOT_ORDER,
+	FS_SLOT_WAIT,
+};
 
 /* A waiting job. */
 struct fs_job {
@@ -28,7 +40,8 @@ struct fs_job {
 	int32_t prio;          /* copies of j's, kept close for the order */
 	uint32_t flags;
 	int64_t submit, id;
-	int32_t shape; /* index into the shapes */
+	int32_t pinned; /* it has a pin: it goes first in its queue */
+	int32_t shape;  /* index into the shapes */
 	int32_t cpus;  /* req's, with the defaults */
 	int64_t mem;
 };
@@ -116,7 +129,7 @@ struct fs_heap {
 
 /* A user's place in its project's order: its next job and its share. */
 struct fs_ukey {
-	int32_t rank, prio;
+	int32_t pinned, rank, prio;
 	double share;
 	int64_t submit, id;
 };
@@ -184,9 +197,21 @@ struct fs_state {
 	size_t cap_wait_job;
 	int32_t *min_rank; /* per project: lowest class rank of its
 			      preemptible runs, or JOB_NCLASSES */
+	struct sched_placer pl; /* placement: strategies and the mix */
 };
 
 /* sched-fairshare.c */
+/* Milli-GPUs r takes, all nodes together, gpu-mem shares on the largest. */
+int64_t sched_fairshare_need(const struct req *r, int64_t gpu_mem_mb);
+/* What allocs hold; returns the GPUs (milli). */
+int64_t sched_fairshare_alloc_milli(const struct alloc *a, int32_t n,
+    struct ledger_amount *amt);
+/* The most GPU memory of one GPU of c. */
+int64_t sched_fairshare_max_gpu_mem(const struct cluster *c);
+/* The risk of job j that this plan starts (project pidx of l). */
+void sched_fairshare_risk(struct plan *out, const struct job_core *j,
+    const struct projects *cfg, const struct ledger *l, int32_t pidx,
+    int64_t now);
 int sched_fairshare_heap_push(struct fs_heap *h, int32_t id);
 void sched_fairshare_heap_update(struct fs_heap *h, int32_t id);
 void sched_fairshare_heap_remove(struct fs_heap *h, int32_t id);
@@ -198,8 +223,9 @@ void sched_fairshare_rekey(struct fs_state *st, int32_t pidx);
 int32_t sched_fairshare_shape_id(struct fs_state *st, const struct req *r);
 #define FS_SHAPE(st, k) (&(st)->shapes[(st)->jobs[k].shape])
 /* Places r on node n of c alone; 1 when it fits (a->node = n). */
-int sched_fairshare_place_on(const struct cluster *c, int32_t n,
-    const struct req *r, struct alloc *a);
+int sched_fairshare_place_on(const struct fs_state *st,
+    const struct cluster *c, int32_t n, const struct req *r,
+    struct alloc *a);
 /*
  * The lng view, and the stop view, made on first use: until a reservation
  * exists lng is now_c; stop is lng plus what stopping jobs hold.
@@ -210,8 +236,8 @@ struct cluster *sched_fairshare_stop(struct fs_state *st);
 void sched_fairshare_take(struct fs_state *st, const struct alloc *a,
     int32_t n);
 /* Takes a job's allocs from a view (sign -1) or gives them back (1). */
-void sched_fairshare_apply(struct cluster *c, const struct alloc *a, int32_t n,
-    int sign);
+void sched_fairshare_apply(struct fs_state *st, struct cluster *c,
+    const struct alloc *a, int32_t n, int sign);
 
 /* sched-reserve.c */
 void sched_reserve_init(struct fs_state *st);
@@ -225,11 +251,12 @@ void sched_reserve_started(struct fs_state *st, int64_t t,
 /* Run r now ends at t (a victim of this plan). */
 void sched_reserve_move(struct fs_state *st, int32_t run, int64_t t);
 /*
- * The first time job k could start on the view of reservations so far:
- * fills allocs, *n and returns the time, or 0 when none is known.
+ * The first time r could start on the view of reservations so far (with
+ * pin not NULL: exactly on pin): fills allocs, *n and returns the time,
+ * or 0 when none is known.
  */
 int64_t sched_reserve_find(struct fs_state *st, const struct req *r,
-    struct alloc *allocs, int32_t *n);
+    const struct alloc *pin, struct alloc *allocs, int32_t *n);
 /* Gives job k a reservation; returns its time or 0. */
 int64_t sched_reserve_make(struct fs_state *st, int32_t k);
 /* An estimated start for a waiting job without a reservation, or 0. */
@@ -241,6 +268,21 @@ int64_t sched_reserve_eta(struct fs_state *st, int32_t k);
  */
 int sched_reserve_place(struct fs_state *st, int32_t k, struct alloc *allocs,
     int32_t *n, enum wait_reason *why);
+
+/* sched-pin.c: jobs pinned to one allocation (job_core.pin). */
+/*
+ * Places pinned job k now, as backfill allows: 1 (allocs filled), 0 (its
+ * pin is not free: why RESOURCES), 2 (free only by delaying a
+ * reservation: why PRIORITY).
+ */
+int sched_pin_try(struct fs_state *st, int32_t k, struct alloc *allocs,
+    int32_t *n, enum wait_reason *why);
+/* The hint of a pinned job that waits: its node and who holds its pin. */
+void sched_pin_hint(struct fs_state *st, int32_t k, struct waiting *w);
+
+/* sched-quick.c: keeps what this plan leaves for sched_quick_plan. */
+struct sched_quick;
+void sched_quick_keep(struct fs_state *st, struct sched_quick *q);
 
 /* sched-preempt.c */
 void sched_preempt_index(struct fs_state *st);

@@ -127,6 +127,12 @@ sched_preempt_claim(struct fs_state *st, int32_t k, int64_t *swap_job)
 
 	if (!st->any_stopping)
 		return 0;
+	if (st->jobs[k].pinned) {
+		if (!sched_place_pinned(&st->pl, sched_fairshare_stop(st), r,
+		        st->jobs[k].j->pin, a, &n, &why))
+			return 0;
+		goto claim;
+	}
 	s = FS_SHAPE(st, k);
 	if (s->stop_gen != st->stop_gen + 1) {
 		s->stop.n = 0;
@@ -135,11 +141,13 @@ sched_preempt_claim(struct fs_state *st, int32_t k, int64_t *swap_job)
 	if (sched_fairshare_front_fails(&s->stop, st->jobs[k].cpus,
 	        st->jobs[k].mem, &why))
 		return 0;
-	if (!sched_place_job(sched_fairshare_stop(st), r, a, &n, &why)) {
+	if (!sched_place_job(&st->pl, sched_fairshare_stop(st), r, a, &n,
+	        &why)) {
 		sched_fairshare_front_add(&s->stop, st->jobs[k].cpus,
 		    st->jobs[k].mem, why);
 		return 0;
 	}
+claim:
 	*swap_job = sched_preempt_stopping_on(st, a[0].node);
 	sched_preempt_take(st, k, a, n);
 	return 1;
@@ -223,7 +231,7 @@ sched_preempt_fits(struct fs_state *st, int32_t n, const struct req *r,
 			cluster_give(&one, &part);
 		}
 	}
-	return sched_fairshare_place_on(&one, 0, r, &a);
+	return sched_fairshare_place_on(st, &one, 0, r, &a);
 }
 
 /*
@@ -386,17 +394,17 @@ sched_preempt_apply(struct fs_state *st, int32_t k, const struct fs_pick *p,
 		amt.cpus = v->j->alloc.cpus_milli;
 		amt.mem = v->j->alloc.mem_mb;
 		project_ledger_hold(&st->l, v->uidx, &amt, -1);
-		sched_fairshare_apply(sched_fairshare_stop(st), &v->j->alloc, 1,
+		sched_fairshare_apply(st, sched_fairshare_stop(st), &v->j->alloc, 1,
 		    1);
 		if (v->j->gang != NULL)
-			sched_fairshare_apply(&st->stop, v->j->gang,
+			sched_fairshare_apply(st, &st->stop, v->j->gang,
 			    v->j->ngang, 1);
 		sched_reserve_move(st, p->v[i], st->now + st->pp->swap_time_s);
 		sched_fairshare_user_changed(st, v->uidx);
 		sched_fairshare_rekey(st, v->pidx);
 	}
 	st->any_stopping = 1;
-	if (sched_fairshare_place_on(&st->stop, p->node, r, &a))
+	if (sched_fairshare_place_on(st, &st->stop, p->node, r, &a))
 		sched_preempt_take(st, k, &a, 1);
 }
 
@@ -433,7 +441,7 @@ sched_preempt_try(struct fs_state *st, int32_t k)
 	size_t n;
 
 	in_quota = project_ledger_in_quota(&st->l, job->pidx, job->milli);
-	if (st->tries_left <= 0 || model_req_nodes(r) > 1 ||
+	if (st->tries_left <= 0 || model_req_nodes(r) > 1 || job->pinned ||
 	    (!in_quota && st->min_rank[job->pidx] >= job->rank))
 		return 0;
 	if (sched_preempt_known(st, k, in_quota, 0))

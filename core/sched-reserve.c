@@ -124,6 +124,8 @@ sched_reserve_cmp(const void *pa, const void *pb)
 
 /* The future: node copies made on first touch. */
 struct fs_future {
+	const struct sched_placer *pl;
+	const struct alloc *pin; /* a pinned job's: only it will do */
 	const struct cluster *base;
 	int32_t *slot; /* per node: index into nodes, or -1 */
 	struct node *nodes;
@@ -203,10 +205,8 @@ sched_reserve_fits(struct fs_future *f, int32_t i, const struct req *r,
     struct alloc *a)
 {
 	const struct cluster *one = sched_reserve_future_one(f, i);
-	enum wait_reason why;
 
-	if (!sched_node_fits(&one->nodes[0], r) ||
-	    !sched_place(one, r, a, &why))
+	if (!sched_place_on(f->pl, one, 0, r, a))
 		return 0;
 	a->node = i;
 	return 1;
@@ -249,6 +249,28 @@ sched_reserve_gang_init(struct fs_future *f, struct fs_gang *g,
 		}
 }
 
+/* After a release touched nodes: 1 when the pin is all free. */
+static int
+sched_reserve_test_pin(struct fs_future *f, const struct alloc *pin,
+    const int32_t *touched, int32_t nt, struct alloc *allocs, int32_t *n)
+{
+	struct alloc at0 = *pin;
+	int32_t i;
+
+	for (i = 0; i < nt; i++)
+		if (touched[i] == pin->node)
+			break;
+	if (i == nt)
+		return 0;
+	at0.node = 0;
+	if (!sched_place_pin_free(sched_reserve_future_one(f, pin->node),
+	        &at0))
+		return 0;
+	allocs[0] = *pin;
+	*n = 1;
+	return 1;
+}
+
 /* After a release touched nodes: 1 when r now fits (allocs filled). */
 static int
 sched_reserve_test(struct fs_future *f, struct fs_gang *g, const struct req *r,
@@ -257,6 +279,9 @@ sched_reserve_test(struct fs_future *f, struct fs_gang *g, const struct req *r,
 	struct alloc a;
 	int32_t i;
 
+	if (f->pin != NULL)
+		return sched_reserve_test_pin(f, f->pin, touched, nt, allocs,
+		    n);
 	for (i = 0; i < nt; i++) {
 		if (g == NULL) {
 			if (sched_reserve_fits(f, touched[i], r, &allocs[0])) {
@@ -283,7 +308,7 @@ sched_reserve_sort(struct fs_state *st)
 
 int64_t
 sched_reserve_find(struct fs_state *st, const struct req *r,
-    struct alloc *allocs, int32_t *n)
+    const struct alloc *pin, struct alloc *allocs, int32_t *n)
 {
 	int32_t touched[MODEL_MAX_GANG_NODES + 1], nt;
 	struct fs_future f;
@@ -293,7 +318,14 @@ sched_reserve_find(struct fs_state *st, const struct req *r,
 
 	sched_reserve_sort(st);
 	sched_reserve_future_init(&f, st->have_lng ? &st->lng : &st->now_c);
-	if (model_req_nodes(r) > 1) {
+	f.pl = &st->pl;
+	f.pin = pin;
+	if (pin != NULL && (model_req_nodes(r) > 1 || pin->node < 0 ||
+	                       (size_t)pin->node >= f.base->nnodes)) {
+		sched_reserve_future_done(&f);
+		return 0; /* a pinned gang gets no reservation */
+	}
+	if (pin == NULL && model_req_nodes(r) > 1) {
 		gp = &g;
 		sched_reserve_gang_init(&f, gp, r);
 	}
@@ -333,13 +365,14 @@ sched_reserve_make(struct fs_state *st, int32_t k)
 	v->job = 0;
 	v->t = 0;
 	v->n = 0;
-	if ((t = sched_reserve_find(st, job->req, v->allocs, &v->n)) == 0)
+	if ((t = sched_reserve_find(st, job->req, job->j->pin, v->allocs,
+	         &v->n)) == 0)
 		return 0;
 	v->job = k;
 	v->t = t;
-	sched_fairshare_apply(sched_fairshare_lng(st), v->allocs, v->n, -1);
+	sched_fairshare_apply(st, sched_fairshare_lng(st), v->allocs, v->n, -1);
 	if (st->have_stop)
-		sched_fairshare_apply(&st->stop, v->allocs, v->n, -1);
+		sched_fairshare_apply(st, &st->stop, v->allocs, v->n, -1);
 	if (job->dur > 0) {
 		e = sched_reserve_new_event(st, t + job->dur, v->n);
 		e->src = FS_SRC_RESV;
@@ -357,17 +390,24 @@ sched_reserve_eta(struct fs_state *st, int32_t k)
 	const struct fs_job *job = &st->jobs[k];
 	struct alloc a[MODEL_MAX_GANG_NODES];
 	struct fs_shape *s;
-	int64_t fluid = st->now;
+	int64_t fluid = st->now, t;
 	int32_t n;
 
 	s = FS_SHAPE(st, k);
-	if (!s->eta_done && st->eta_walks < FS_ETA_WALKS) {
-		st->eta_walks++;
-		s->eta_fit = sched_reserve_find(st, job->req, a, &n);
-		s->eta_done = 1;
-	}
 	if (st->gpu_capacity > 0 && job->milli > 0)
 		fluid += (int64_t)(st->work_ahead / st->gpu_capacity);
+	if (job->pinned) {
+		/* Its own walk: only its pin will do. */
+		if ((t = sched_reserve_find(st, job->req, job->j->pin, a,
+		         &n)) == 0)
+			return 0;
+		return t > fluid ? t : fluid;
+	}
+	if (!s->eta_done && st->eta_walks < FS_ETA_WALKS) {
+		st->eta_walks++;
+		s->eta_fit = sched_reserve_find(st, job->req, NULL, a, &n);
+		s->eta_done = 1;
+	}
 	if (!s->eta_done)
 		return fluid;
 	if (s->eta_fit == 0)
@@ -387,17 +427,18 @@ sched_reserve_place(struct fs_state *st, int32_t k, struct alloc *allocs,
 
 	end = job->dur > 0 ? st->now + job->dur : FS_NEVER;
 	if (end <= st->t_min)
-		return sched_place_job(&st->now_c, r, allocs, n, why);
+		return sched_place_job(&st->pl, &st->now_c, r, allocs, n, why);
 	s = FS_SHAPE(st, k);
 	if (!sched_fairshare_front_fails(&s->lng, job->cpus, job->mem, why)) {
-		if (sched_place_job(sched_fairshare_lng(st), r, allocs, n, why))
+		if (sched_place_job(&st->pl, sched_fairshare_lng(st), r, allocs,
+		        n, why))
 			return 1;
 		sched_fairshare_front_add(&s->lng, job->cpus, job->mem, *why);
 	}
 	if (s->fits_gen == gen && job->cpus <= s->fits_cpus &&
 	    job->mem <= s->fits_mem)
 		return 2;
-	if (!sched_place_job(&st->now_c, r, allocs, n, why))
+	if (!sched_place_job(&st->pl, &st->now_c, r, allocs, n, why))
 		return 0;
 	s->fits_gen = gen;
 	s->fits_cpus = r->cpus_milli;

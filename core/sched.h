@@ -73,6 +73,7 @@ enum hint_kind {
 	HINT_NODES,    /* value: nodes that could hold a part now */
 	HINT_HELD,
 	HINT_DEPENDENCY,
+	HINT_PIN, /* text: the node of its pin; job_id: a holder or 0 */
 };
 
 struct sched_hint {
@@ -153,6 +154,31 @@ char *sched_risk_text(const struct risk *r, int64_t now, char *out, size_t n);
  */
 struct projects;
 struct usage_book;
+struct sched_quick;
+
+/*
+ * Memory a policy may keep from one plan to the next (the caller's, may
+ * be absent): a plan's big arrays are reused instead of being faulted in
+ * afresh each time, which with 100,000 jobs was half a plan's time.
+ */
+#define SCHED_SCRATCH_SLOTS 16
+
+struct sched_scratch {
+	void *p[SCHED_SCRATCH_SLOTS]; /* owned */
+	size_t size[SCHED_SCRATCH_SLOTS];
+};
+
+void sched_scratch_init(struct sched_scratch *s);
+void sched_scratch_done(struct sched_scratch *s);
+/*
+ * At least size bytes for slot (new to the caller until given back):
+ * the slot's memory when it is big enough (contents undefined), else
+ * fresh.  s may be NULL.
+ */
+void *sched_scratch_take(struct sched_scratch *s, int slot, size_t size);
+/* Gives p (size bytes) back to slot for the next plan; steals p. */
+void sched_scratch_give(struct sched_scratch *s, int slot, void *p,
+    size_t size);
 
 struct sched_input {
 	const struct cluster *cluster;
@@ -164,6 +190,12 @@ struct sched_input {
 	size_t nrunning;
 	const struct projects *projects; /* borrowed, or NULL */
 	const struct usage_book *usage;  /* borrowed, or NULL */
+	struct sched_scratch *scratch;   /* borrowed, or NULL */
+	/*
+	 * Out, or NULL: what deciding new jobs quickly needs from this
+	 * plan (sched-quick.h); left invalid by policies that cannot.
+	 */
+	struct sched_quick *quick;
 };
 
 struct sched_policy {
@@ -183,30 +215,9 @@ const struct sched_policy *sched_policy_find(const char *name);
 const struct sched_policy *sched_policy_default(void);
 
 /*
- * Placement helper shared by policies: finds room for r on the cluster
- * (best fit for fractions, fewest free GPUs left broken for whole GPUs) and
- * fills a.  Returns 1 when it fits, 0 when not (reason set).
+ * True when nd is in r's pool, of its GPU model, with its labels (its
+ * free capacity not looked at).  Placement itself is sched-place.h's.
  */
-int sched_place(const struct cluster *c, const struct req *r, struct alloc *a,
-    enum wait_reason *reason);
-/* True when nd may hold r now as far as CPUs, memory, pool, GPU model and
- * labels go (GPUs not looked at). */
-int sched_node_ok(const struct node *nd, const struct req *r);
-/*
- * True when r (defaults filled in) fits node nd now: a quick check, no
- * allocation made.
- */
-int sched_node_fits(const struct node *nd, const struct req *r);
-/* True when nd is in r's pool, of its GPU model, with its labels. */
 int sched_node_where(const struct node *nd, const struct req *r);
-/*
- * A job's whole placement: one node, or a gang's nodes (distinct, all at
- * once).  allocs has room for MODEL_MAX_GANG_NODES.  Returns 1 when it
- * fits (*n allocs filled), 0 when not (reason set: GANG when some but not
- * enough nodes could take a part now).  The one place policies call
- * placement from.
- */
-int sched_place_job(const struct cluster *c, const struct req *r,
-    struct alloc *allocs, int32_t *n, enum wait_reason *reason);
 
 #endif

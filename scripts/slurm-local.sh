@@ -8,6 +8,14 @@
 #   scripts/slurm-local.sh start DIR   start it; prints the line to use it:
 #                                      export SLURM_CONF=DIR/slurm.conf
 #   scripts/slurm-local.sh stop DIR    stop what start started (by pid)
+#   scripts/slurm-local.sh restart-ctld DIR
+#                                      stop slurmctld if it runs, start it
+#                                      again on its saved state (jobs kept)
+#
+# The node declares at least 16 CPUs whatever the machine has
+# (SlurmdParameters=config_overrides), so that tests can run several
+# one-CPU jobs at once.  SLURM_LOCAL_EXTRA, when set, is appended to
+# slurm.conf (another partition, a shorter MinJobAge).
 #
 # Several may run at once in different directories.  See
 # /work/shared/design/TESTING.md ("Slurm").
@@ -47,6 +55,8 @@ start_munge() {
 write_conf() {
 	host=$(hostname -s)
 	mem=$(awk '/MemTotal/ { print int($2 / 1024 * 0.8) }' /proc/meminfo)
+	cpus=$(nproc)
+	[ "$cpus" -ge 16 ] || cpus=16
 	mkdir -p "$D/ctld" "$D/spool"
 	for i in 0 1 2 3 4 5 6 7; do : >"$D/gpu$i"; done
 	cat >"$D/slurm.conf" <<EOF2
@@ -78,8 +88,10 @@ GresTypes=gpu,shard
 ReturnToService=2
 DefMemPerCPU=256
 MaxJobCount=200000
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$mem Gres=gpu:8,shard:32 State=UNKNOWN
+SlurmdParameters=config_overrides
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem Gres=gpu:8,shard:32 State=UNKNOWN
 PartitionName=local Nodes=$host Default=YES MaxTime=INFINITE State=UP
+${SLURM_LOCAL_EXTRA:-}
 EOF2
 	cat >"$D/gres.conf" <<EOF2
 NodeName=$host Name=gpu File=$D/gpu[0-7]
@@ -135,17 +147,37 @@ stop_pidfile() {
 	done
 }
 
+# Stops slurmctld (if it runs) and starts it again on its saved state.
+restart_ctld() {
+	[ -f "$D/slurm.conf" ] || die "no Slurm in $D"
+	D=$(cd "$D" && pwd)
+	export SLURM_CONF="$D/slurm.conf"
+	stop_pidfile "$D/slurmctld.pid"
+	rm -f "$D/slurmctld.pid"
+	/usr/sbin/slurmctld || die "slurmctld did not start again"
+	wait_for "scontrol ping | grep -q UP" 30 ||
+		die "slurmctld does not answer after a restart"
+}
+
 stop() {
 	[ -d "$D" ] || return 0
+	# Jobs outlive slurmd (slurmstepd holds them): end them first.
+	if [ -s "$D/slurmctld.pid" ] && [ -f "$D/slurm.conf" ]; then
+		export SLURM_CONF="$D/slurm.conf"
+		ids=$(timeout 10 squeue -h -o %i 2>/dev/null | tr '\n' ' ')
+		[ -z "$ids" ] || timeout 10 scancel $ids 2>/dev/null
+		[ -z "$ids" ] || sleep 1
+	fi
 	stop_pidfile "$D/slurmd.pid"
 	stop_pidfile "$D/slurmctld.pid"
 	stop_pidfile "$D/munged.pid"
 }
 
-[ $# -eq 2 ] || die "usage: slurm-local.sh start|stop DIR"
+[ $# -eq 2 ] || die "usage: slurm-local.sh start|stop|restart-ctld DIR"
 D=$2
 case "$1" in
 start) start ;;
 stop) stop ;;
-*) die "usage: slurm-local.sh start|stop DIR" ;;
+restart-ctld) restart_ctld ;;
+*) die "usage: slurm-local.sh start|stop|restart-ctld DIR" ;;
 esac

@@ -131,7 +131,7 @@ action_refresh(struct tui *t)
 {
 	session_refresh(&t->sess);
 	if (t->cur->id == VIEW_JOB || t->cur->id == VIEW_PROJECTS ||
-	    t->cur->id == VIEW_SWEEPS)
+	    t->cur->id == VIEW_SWEEPS || t->cur->id == VIEW_SWEEP)
 		t->cur->cls->enter(t, t->cur);
 	tui_status(t, REVENT_INFO, "refreshing");
 }
@@ -441,292 +441,31 @@ action_pick_project(struct tui *t)
 	action_pick(t, 'p');
 }
 
-/* Jobs. */
-void
-action_job_line(struct tui *t, int64_t id, char *out, size_t n)
-{
-	const struct rjob *j = replica_job(&t->rep, id);
-
-	if (j == NULL)
-		snprintf(out, n, "job %lld", (long long)id);
-	else
-		snprintf(out, n, "job %lld  %s  (%s)  %s", (long long)id,
-		    j->name ? j->name : "", j->user ? j->user : "?",
-		    replica_state_name(j->state));
-}
-
-/* The jobs an action works on, and what to call it with. */
-struct action_jobs {
-	int64_t *ids;
-	size_t n;
-	const char *verb; /* "job.cancel" */
-};
-
-static void
-action_jobs_free(void *arg)
-{
-	struct action_jobs *a = arg;
-
-	free(a->ids);
-	free(a);
-}
-
-static void
-action_jobs_reply(void *arg, int64_t tag, int code, json_t *result,
-    const char *message)
-{
-	struct tui *t = arg;
-
-	if (code != 0) {
-		tui_status(t, REVENT_ERROR, "job %lld: %s%s%s", (long long)tag,
-		    gq_err_text(code), message && message[0] ? ": " : "",
-		    message ? message : "");
-		return;
-	}
-	if (json_is_true(json_object_get(result, "cancelling")))
-		tui_status(t, REVENT_INFO,
-		    "job %lld is stopping (SIGTERM, "
-		    "then SIGKILL after its grace)",
-		    (long long)tag);
-	else
-		tui_status(t, REVENT_INFO, "job %lld: %s", (long long)tag,
-		    json_string_value(json_object_get(json_object_get(result, "job"), "state")) ?:
-		        "done");
-}
-
-static void
-action_jobs_run(struct tui *t, void *arg)
-{
-	struct action_jobs *a = arg;
-	struct rpc_reply_cb cb = { action_jobs_reply, t, 0 };
-	size_t i, sent = 0;
-
-	for (i = 0; i < a->n; i++) {
-		cb.tag = a->ids[i];
-		if (session_call_keyed(&t->sess, a->verb,
-		        json_pack("{s:I}", "id", (json_int_t)a->ids[i]),
-		        &cb) == 0)
-			sent++;
-	}
-	if (sent < a->n)
-		tui_status(t, REVENT_ERROR,
-		    "not connected: %zu of %zu not "
-		    "sent",
-		    a->n - sent, a->n);
-	else
-		tui_status(t, REVENT_INFO, "%s: %zu job%s", a->verb, a->n,
-		    a->n == 1 ? "" : "s");
-}
-
-/* Asks first, naming the jobs; Cancel is focused. */
-static void
-action_jobs_confirm(struct tui *t, int64_t *ids, size_t n, const char *verb,
-    const char *what, int ask)
-{
-	struct action_jobs *a = xcalloc(1, sizeof(*a));
-	char title[128], yes[64], **lines;
-	size_t i, shown = n > 12 ? 12 : n;
-
-	a->ids = ids;
-	a->n = n;
-	a->verb = verb;
-	if (!ask) {
-		action_jobs_run(t, a);
-		action_jobs_free(a);
-		return;
-	}
-	lines = xcalloc(shown + 1, sizeof(*lines));
-	for (i = 0; i < shown; i++) {
-		lines[i] = xmalloc(256);
-		action_job_line(t, ids[i], lines[i], 256);
-	}
-	snprintf(title, sizeof(title), "%s %zu job%s?", what, n,
-	    n == 1 ? "" : "s");
-	snprintf(yes, sizeof(yes), "Yes, %s", what);
-	dialog_confirm(t, title, (const char *const *)lines, shown, yes,
-	    action_jobs_run, a, action_jobs_free);
-	for (i = 0; i < shown; i++)
-		free(lines[i]);
-	free(lines);
-}
-
-/* A mutating verb on the marked or selected jobs, if the daemon has it. */
-static void
-action_jobs_verb(struct tui *t, const char *verb, const char *what, int ask)
-{
-	int64_t *ids;
-	size_t n;
-
-	if (!session_has_verb(&t->sess, verb)) {
-		tui_status(t, REVENT_WARN,
-		    "%s: not available from this daemon "
-		    "yet (no %s verb)",
-		    what, verb);
-		return;
-	}
-	if ((n = view_targets(t, &ids)) == 0) {
-		tui_status(t, REVENT_INFO, "no job selected");
-		return;
-	}
-	action_jobs_confirm(t, ids, n, verb, what, ask);
-}
-
-void
-action_cancel_jobs(struct tui *t, const int64_t *ids, size_t n)
-{
-	int64_t *copy = xcalloc(n + 1, sizeof(*copy));
-
-	memcpy(copy, ids, n * sizeof(*ids));
-	action_jobs_confirm(t, copy, n, "job.cancel", "Cancel", 1);
-}
-
-static void
-action_cancel(struct tui *t)
-{
-	action_jobs_verb(t, "job.cancel", "Cancel", 1);
-}
-
-static void
-action_cancel_now(struct tui *t)
-{
-	action_jobs_verb(t, "job.cancel", "Cancel", 0);
-}
-
-static void
-action_suspend_job(struct tui *t)
-{
-	action_jobs_verb(t, "job.suspend", "Suspend", 1);
-}
-
-static void
-action_resume_job(struct tui *t)
-{
-	action_jobs_verb(t, "job.resume", "Resume", 1);
-}
-
-static void
-action_preempt_job(struct tui *t)
-{
-	action_jobs_verb(t, "job.preempt", "Preempt", 1);
-}
-
-/* x: every job action, those the daemon lacks shown but off. */
-static const struct {
-	const char *label, *verb, *what;
-} action_menu_items[] = {
-	{ "Cancel             (C)", "job.cancel", "Cancel" },
-	{ "Suspend            (Z)", "job.suspend", "Suspend" },
-	{ "Resume             (R)", "job.resume", "Resume" },
-	{ "Preempt / requeue  (P)", "job.preempt", "Preempt" },
-	{ "Hold", "job.hold", "Hold" },
-	{ "Release", "job.release", "Release" },
-	{ "Requeue", "job.requeue", "Requeue" },
-};
-
-#define ACTION_NMENU (sizeof(action_menu_items) / sizeof(action_menu_items[0]))
-
-static void
-action_menu_done(struct tui *t, void *arg, int i)
-{
-	action_jobs_verb(t, action_menu_items[i].verb,
-	    action_menu_items[i].what, 1);
-}
-
-static void
-action_menu(struct tui *t)
-{
-	char *items[ACTION_NMENU], title[64];
-	int on[ACTION_NMENU];
-	int64_t *ids;
-	size_t i, n = view_targets(t, &ids);
-
-	free(ids);
-	if (n == 0) {
-		tui_status(t, REVENT_INFO, "no job selected");
-		return;
-	}
-	for (i = 0; i < ACTION_NMENU; i++) {
-		on[i] = session_has_verb(&t->sess, action_menu_items[i].verb);
-		items[i] = on[i] ?
-		    xstrdup(action_menu_items[i].label) :
-		    xasprintf("%s  (daemon has no %s)",
-		        action_menu_items[i].label, action_menu_items[i].verb);
-	}
-	snprintf(title, sizeof(title), "%zu job%s", n, n == 1 ? "" : "s");
-	dialog_menu(t, title, (const char *const *)items, on, ACTION_NMENU,
-	    action_menu_done, NULL, NULL);
-	for (i = 0; i < ACTION_NMENU; i++)
-		free(items[i]);
-}
-
-static void
-action_raw_reply(void *arg, int64_t tag, int code, json_t *result,
-    const char *message)
-{
-	struct tui *t = arg;
-	char title[64], *text;
-
-	if (code != 0) {
-		tui_status(t, REVENT_ERROR, "job.show %lld: %s", (long long)tag,
-		    message && message[0] ? message : gq_err_text(code));
-		return;
-	}
-	text = json_dumps(json_object_get(result, "job"),
-	    JSON_INDENT(2) | JSON_SORT_KEYS);
-	snprintf(title, sizeof(title), "job %lld (job.show)", (long long)tag);
-	dialog_text(t, title, text != NULL ? text : "");
-	free(text);
-}
-
-static int64_t
-action_selected(struct tui *t)
-{
-	if (t->cur->cls->job == NULL)
-		return 0;
-	view_move(t, 0);
-	return t->cur->cls->job(t, t->cur);
-}
-
-static void
-action_raw(struct tui *t)
-{
-	int64_t id = action_selected(t);
-	struct rpc_reply_cb cb = { action_raw_reply, t, id };
-
-	if (id <= 0)
-		return;
-	if (session_call(&t->sess, "job.show",
-	        json_pack("{s:I}", "id", (json_int_t)id), &cb) != 0)
-		tui_status(t, REVENT_ERROR, "not connected");
-}
-
-static void
-action_logs(struct tui *t)
-{
-	int64_t id = action_selected(t);
-
-	if (id > 0)
-		view_show(t, VIEW_LOGS, id);
-}
-
+/* Forms. */
 static void
 action_submit(struct tui *t)
 {
 	form_submit_open(t);
 }
 
+/* S in a job view: the sweep form, the selected job as its template. */
 static void
 action_sweep(struct tui *t)
 {
-	if (!session_has_verb(&t->sess, "sweep.create")) {
-		tui_status(t, REVENT_WARN,
-		    "sweeps: not available from this "
-		    "daemon yet (no sweep.create verb)");
+	int64_t id = t->cur->cls->job != NULL ? t->cur->cls->job(t, t->cur) : 0;
+
+	if (!action_job_has(t, "sweep.create", "Sweeps"))
 		return;
-	}
-	tui_status(t, REVENT_WARN,
-	    "the sweep form is not written yet: use "
-	    "the sweep verbs from the CLI");
+	form_sweep_open(t, id);
+}
+
+/* S in the Sweeps views: the sweep form, empty. */
+static void
+action_sweep_blank(struct tui *t)
+{
+	if (!action_job_has(t, "sweep.create", "Sweeps"))
+		return;
+	form_sweep_open(t, 0);
 }
 
 /* Logs. */
@@ -765,6 +504,7 @@ action_log_save(struct tui *t)
 #define L ACTION_CTX_LIST
 #define J ACTION_CTX_JOBS
 #define O ACTION_CTX_LOG
+#define W ACTION_CTX_SWEEP
 #define M ACTION_MUTATES
 
 const struct action action_table[] = {
@@ -832,22 +572,39 @@ const struct action action_table[] = {
 	    action_pick_project },
 	{ "wide", "Wide columns", L, 0, "w", action_wide },
 	{ "job.raw", "The daemon's record of the job (JSON)", J, 0, "i",
-	    action_raw },
-	{ "job.logs", "Logs of the job", J, 0, "l", action_logs },
+	    action_job_raw },
+	{ "job.logs", "Logs of the job", J, 0, "l", action_job_logs },
 	{ "job.submit", "Submit a job (form, preview, confirm)", J, M, "s",
 	    action_submit },
-	{ "sweep.new", "Launch a sweep", J, M, "S", action_sweep },
+	{ "sweep.new", "Launch a sweep, this job as its template", J, M, "S",
+	    action_sweep },
 	{ "job.menu", "Actions for the marked or selected jobs", J, M, "x",
-	    action_menu },
+	    action_job_menu },
 	{ "job.suspend", "Suspend (asks first)", J, M, "Z",
-	    action_suspend_job },
-	{ "job.resume", "Resume (asks first)", J, M, "R", action_resume_job },
-	{ "job.preempt", "Preempt / requeue (asks first)", J, M, "P",
-	    action_preempt_job },
+	    action_job_suspend },
+	{ "job.resume", "Resume (asks first)", J, M, "R", action_job_resume },
+	{ "job.swap", "Swap it for one of your pending jobs (asks)", J, M, "W",
+	    action_job_swap },
+	{ "job.hold", "Hold: pending jobs wait until released (asks)", J, M,
+	    "H", action_job_hold },
+	{ "job.release", "Release held jobs (asks first)", J, M, "U",
+	    action_job_release },
+	{ "job.requeue", "Requeue: stop it, queue it again (asks first)", J, M,
+	    "P", action_job_requeue },
+	{ "job.attach", "Attach: a shell in the job (gpuq attach)", J, M, "A",
+	    action_attach_job },
 	{ "job.cancel", "Cancel (asks first, Cancel focused)", J, M, "C",
-	    action_cancel },
+	    action_job_cancel },
 	{ "job.cancel-now", "Cancel without asking", J, M, "",
-	    action_cancel_now },
+	    action_job_cancel_now },
+	{ "sweep.create", "Launch a sweep (form, preview, confirm)", W, M, "S",
+	    action_sweep_blank },
+	{ "sweep.pause", "Pause: no new trials start (asks first)", W, M, "Z",
+	    view_sweeps_pause },
+	{ "sweep.resume", "Resume the sweep (asks first)", W, M, "R",
+	    view_sweeps_resume },
+	{ "sweep.stop", "Stop: cancel its trials for good (asks first)", W, M,
+	    "C", view_sweeps_stop },
 	{ "log.follow", "Follow new output on / off", O, 0, "f",
 	    action_log_follow },
 	{ "log.stream", "stdout / stderr", O, 0, "o", action_log_stream },
@@ -860,6 +617,7 @@ const struct action action_table[] = {
 #undef L
 #undef J
 #undef O
+#undef W
 #undef M
 
 const size_t action_count = sizeof(action_table) / sizeof(action_table[0]);
@@ -885,6 +643,8 @@ action_ctx_name(unsigned ctx)
 		return "jobs";
 	case ACTION_CTX_LOG:
 		return "log";
+	case ACTION_CTX_SWEEP:
+		return "sweep";
 	default:
 		return "global";
 	}

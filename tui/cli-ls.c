@@ -90,6 +90,9 @@ cli_ls_row(struct fmt_table *t, const json_t *job, long long now)
 	    fmt_job_gpus(json_object_get(job, "request"), gpus, sizeof(gpus));
 	row[6] = fmt_job_time(job, now, age, sizeof(age));
 	row[7] = fmt_job_where(job, where, sizeof(where));
+	/* A running job whose GPUs sit idle says so. */
+	if (json_is_object(json_object_get(job, "idle")))
+		strncat(where, " (idle)", sizeof(where) - strlen(where) - 1);
 	fmt_table_add(t, row);
 }
 

@@ -120,6 +120,40 @@ cli_show_alloc(struct buf *b, const json_t *alloc)
 	}
 }
 
+/* How the GPU share is enforced, idleness, and GPU accounting. */
+static void
+cli_show_gpu(struct buf *b, const json_t *job)
+{
+	static const char *const how[][2] = {
+		{ "exclusive", "whole GPUs, seen by this job only" },
+		{ "enforced", "held to its share by MIG or MPS limits" },
+		{ "monitored", "its processes' GPU memory is watched" },
+		{ "advisory", "told its share and trusted" },
+	};
+	const char *e = cli_show_str(job, "enforcement");
+	const json_t *idle = json_object_get(job, "idle");
+	const json_t *u = json_object_get(job, "gpu_usage");
+	char w[32], m[32];
+	size_t i;
+
+	for (i = 0; e[0] != '\0' && i < 4; i++)
+		if (strcmp(e, how[i][0]) == 0)
+			cli_show_kv(b, "gpu share", "%s: %s", e, how[i][1]);
+	if (json_is_object(idle))
+		cli_show_kv(b, "idle", "since %s, GPU utilization %lld%%",
+		    cli_show_when(cli_show_int(idle, "since"), w, sizeof(w)),
+		    cli_show_int(idle, "util"));
+	if (!json_is_object(u))
+		return;
+	units_fmt_mem_mb(cli_show_int(u, "peak_mem_mb"), m, sizeof(m));
+	cli_show_kv(b, "gpu usage",
+	    "%.2f GPU-h given, %.2f used (%.0f%%), %.2f idle; peak memory %s",
+	    json_number_value(json_object_get(u, "alloc_gpu_h")),
+	    json_number_value(json_object_get(u, "used_gpu_h")),
+	    json_number_value(json_object_get(u, "efficiency")),
+	    json_number_value(json_object_get(u, "idle_gpu_h")), m);
+}
+
 static void
 cli_show_times(struct buf *b, const json_t *job, long long now)
 {
@@ -219,6 +253,64 @@ cli_show_where(struct buf *b, const json_t *job)
 		    cli_show_int(job, "preemptions") == 1 ? "" : "s");
 }
 
+static void
+cli_show_ids(struct buf *b, const char *label, const json_t *ids,
+    const char *what)
+{
+	struct buf l;
+	const json_t *v;
+	size_t i;
+
+	if (json_array_size(ids) == 0)
+		return;
+	buf_init(&l, 64 * 1024);
+	json_array_foreach(ids, i, v)
+		buf_printf(&l, "%s%lld", i ? ", " : "",
+		    (long long)json_integer_value(v));
+	cli_show_kv(b, label, "job%s %s (%s)",
+	    json_array_size(ids) > 1 ? "s" : "", l.data ? l.data : "", what);
+	buf_done(&l);
+}
+
+/* Swap state, dependencies, hold (docs/swap.md). */
+static void
+cli_show_life(struct buf *b, const json_t *job, long long now)
+{
+	const json_t *s = json_object_get(job, "suspended");
+	const json_t *sw = json_object_get(job, "swapping");
+	const json_t *pin = json_object_get(job, "pinned");
+	char w[32], d[32];
+
+	if (json_is_object(s)) {
+		units_fmt_duration(now - cli_show_int(s, "since"), d,
+		    sizeof(d));
+		cli_show_kv(b, "suspended", "by %s since %s (%s ago)",
+		    cli_show_str(s, "mechanism"),
+		    cli_show_when(cli_show_int(s, "since"), w, sizeof(w)), d);
+		cli_show_kv(b, "", "%s", cli_show_str(s, "where"));
+		cli_show_kv(b, "", "%s",
+		    json_is_true(json_object_get(s, "resume")) ?
+		        "comes back by itself when its GPUs are free" :
+		        "comes back on gpuq resume");
+	}
+	if (json_is_object(sw))
+		cli_show_kv(b, "swapping", "%s by %s in progress",
+		    cli_show_str(sw, "op"), cli_show_str(sw, "mechanism"));
+	if (cli_show_str(job, "swap_error")[0] != '\0')
+		cli_show_kv(b, "swap error", "%s",
+		    cli_show_str(job, "swap_error"));
+	if (json_is_object(pin))
+		cli_show_kv(b, "swap-in", "starts where job %lld was, once out",
+		    cli_show_int(pin, "replaces"));
+	if (json_is_true(json_object_get(job, "held")))
+		cli_show_kv(b, "held",
+		    "yes: it starts only after gpuq release");
+	cli_show_ids(b, "after", json_object_get(job, "after"),
+	    "once they have ended");
+	cli_show_ids(b, "afterok", json_object_get(job, "afterok"),
+	    "once they have COMPLETED");
+}
+
 /*
  * A member of job.show's answer: inside the job object (as gpuqd sends
  * it) or beside it.
@@ -289,7 +381,9 @@ cli_show_render(struct buf *b, const json_t *res, long long now)
 	cli_show_kv(b, "project", "%s", cli_show_str(job, "project"));
 	cli_show_request(b, job);
 	cli_show_where(b, job);
+	cli_show_life(b, job, now);
 	cli_show_alloc(b, json_object_get(job, "alloc"));
+	cli_show_gpu(b, job);
 	cli_show_times(b, job, now);
 	cli_show_outcome(b, job);
 	cli_show_sched(b, job, now);

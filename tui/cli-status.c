@@ -82,6 +82,9 @@ cli_status_gpu(struct fmt_table *t, const json_t *g)
 	    sizeof(share));
 	snprintf(alloc, sizeof(alloc), "%s %s", bar, share);
 	cli_status_pct(json_object_get(g, "util_pct"), util, sizeof(util));
+	/* A GPU fallen off the bus: nothing new starts on it. */
+	if (strcmp(cli_status_str(g, "state"), "lost") == 0)
+		snprintf(util, sizeof(util), "LOST");
 	if (json_is_integer(mu))
 		units_fmt_mem_mb(json_integer_value(mu), used, sizeof(used));
 	else

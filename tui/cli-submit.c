@@ -57,6 +57,13 @@ const struct cli_cmd cli_cmd_submit = {
 	    "default TERM); it\n"
 	    "                      then has --grace to save and exit, "
 	    "and is requeued\n"
+	    "      --after ID      start once job ID has ended (repeatable; "
+	    "ID,ID too)\n"
+	    "      --afterok ID    start once job ID has COMPLETED; if it "
+	    "ends otherwise,\n"
+	    "                      this job is cancelled\n"
+	    "      --hold          queue it held: it starts after gpuq "
+	    "release\n"
 	    "      --dry-run       say when it would start and whom it "
 	    "would swap out;\n"
 	    "                      submit nothing\n"
@@ -78,6 +85,9 @@ enum {
 	SUBMIT_NODES,
 	SUBMIT_CKPT,
 	SUBMIT_DRY,
+	SUBMIT_AFTER,
+	SUBMIT_AFTEROK,
+	SUBMIT_HOLD,
 };
 
 static const struct option cli_submit_opts[] = {
@@ -102,6 +112,9 @@ static const struct option cli_submit_opts[] = {
 	{ "nodes", required_argument, NULL, SUBMIT_NODES },
 	{ "checkpoint-signal", required_argument, NULL, SUBMIT_CKPT },
 	{ "dry-run", no_argument, NULL, SUBMIT_DRY },
+	{ "after", required_argument, NULL, SUBMIT_AFTER },
+	{ "afterok", required_argument, NULL, SUBMIT_AFTEROK },
+	{ "hold", no_argument, NULL, SUBMIT_HOLD },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -245,6 +258,31 @@ cli_submit_where(struct cli_submit *s, int ch, const char *arg)
 	return GQ_EINVAL;
 }
 
+/* --after and --afterok: ids separated by commas, added to the array. */
+static int
+cli_submit_deps(struct cli_submit *s, int ch, const char *arg)
+{
+	const char *key = ch == SUBMIT_AFTER ? "after" : "afterok";
+	json_t *a = json_object_get(s->params, key);
+	char *copy, *tok, *save = NULL;
+	long long id;
+	int rc = 0;
+
+	if (ch == SUBMIT_HOLD)
+		return json_object_set_new(s->params, "hold", json_true());
+	copy = xstrdup(arg);
+	if (a == NULL) {
+		a = json_array();
+		json_object_set_new(s->params, key, a);
+	}
+	for (tok = strtok_r(copy, ",", &save); tok != NULL && rc == 0;
+	     tok = strtok_r(NULL, ",", &save))
+		if ((rc = cli_parse_id(tok, &id)) == 0)
+			json_array_append_new(a, json_integer(id));
+	free(copy);
+	return rc != 0 || json_array_size(a) == 0 ? GQ_EINVAL : 0;
+}
+
 /* Parses one option; returns 0 or GQ_EINVAL (a bad value). */
 static int
 cli_submit_opt(struct cli_submit *s, int ch, const char *arg)
@@ -276,6 +314,10 @@ cli_submit_opt(struct cli_submit *s, int ch, const char *arg)
 	case SUBMIT_JSON:
 		s->json = 1;
 		return 0;
+	case SUBMIT_AFTER:
+	case SUBMIT_AFTEROK:
+	case SUBMIT_HOLD:
+		return cli_submit_deps(s, ch, arg);
 	}
 	return cli_submit_where(s, ch, arg);
 }
@@ -406,6 +448,9 @@ cli_submit_hint(int ch)
 		return " (a signal name such as USR1)";
 	case 'e':
 		return " (NAME=VALUE)";
+	case SUBMIT_AFTER:
+	case SUBMIT_AFTEROK:
+		return " (job ids such as 12 or 12,13)";
 	}
 	return "";
 }

@@ -53,6 +53,16 @@ extern const struct cli_cmd cli_cmd_logs;
 extern const struct cli_cmd cli_cmd_status;
 extern const struct cli_cmd cli_cmd_watch;
 extern const struct cli_cmd cli_cmd_projects;
+extern const struct cli_cmd cli_cmd_suspend;
+extern const struct cli_cmd cli_cmd_resume;
+extern const struct cli_cmd cli_cmd_swap;
+extern const struct cli_cmd cli_cmd_hold;
+extern const struct cli_cmd cli_cmd_release;
+extern const struct cli_cmd cli_cmd_requeue;
+extern const struct cli_cmd cli_cmd_update;
+extern const struct cli_cmd cli_cmd_attach;
+extern const struct cli_cmd cli_cmd_usage;
+extern const struct cli_cmd cli_cmd_sweep;
 
 /* Runs gpuq with its whole command line; returns the exit status. */
 int cli_main(int argc, char **argv);
@@ -105,6 +115,14 @@ int cli_rpc_keyed(struct cli *cli, const char *verb, json_t *params,
  * cause and returns CLI_EXIT_FAIL.
  */
 int cli_fail(struct cli *cli, const char *what, int code, char *cause);
+
+/*
+ * The body of suspend, resume, hold, release and requeue (cli-suspend.c):
+ * checks every id, then calls verb once per id (keyed) and print with
+ * each answer.  Returns a CLI_EXIT_*.
+ */
+int cli_life_each(struct cli *cli, const struct cli_cmd *cmd, const char *verb,
+    int argc, char **argv, void (*print)(const json_t *res, long long id));
 
 /* Parses a job id ("12"); returns 0 or GQ_EINVAL. */
 int cli_parse_id(const char *s, long long *id);

@@ -75,6 +75,15 @@ command_logs(struct tui *t, const char *arg)
 }
 
 static void
+command_sweep(struct tui *t, const char *arg)
+{
+	int64_t id = command_id(t, arg);
+
+	if (id > 0)
+		view_show(t, VIEW_SWEEP, id);
+}
+
+static void
 command_cancel(struct tui *t, const char *arg)
 {
 	int64_t id;
@@ -196,6 +205,7 @@ static const struct command command_table[] = {
 	{ "events", "[FILTER]", command_events },
 	{ "job", "ID", command_job },
 	{ "logs", "ID", command_logs },
+	{ "sweep", "ID", command_sweep },
 	{ "cancel", "ID", command_cancel },
 	{ "submit", "", command_submit },
 	{ "filter", "TEXT", command_filter },

@@ -500,6 +500,8 @@ dialog_help(struct tui *t)
 		dialog_help_section(t, &b, ACTION_CTX_LOG, "Log view");
 	if (ctx & ACTION_CTX_JOBS)
 		dialog_help_section(t, &b, ACTION_CTX_JOBS, "Jobs");
+	if (ctx & ACTION_CTX_SWEEP)
+		dialog_help_section(t, &b, ACTION_CTX_SWEEP, "Sweeps");
 	if (ctx & ACTION_CTX_LIST)
 		dialog_help_section(t, &b, ACTION_CTX_LIST, "Lists");
 	dialog_help_section(t, &b, ACTION_CTX_GLOBAL, "Everywhere");

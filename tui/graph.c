@@ -87,6 +87,69 @@ graph_spark(struct buf *b, enum graph_mode mode, const uint8_t *v, size_t n,
 	}
 }
 
+/* The part of a level (of rows * per) that falls in row (0 the top). */
+static int
+graph_part(int v, int rows, int row, int per)
+{
+	int l, base;
+
+	if (v < 0)
+		return -1;
+	l = graph_level(v, rows * per);
+	base = (rows - 1 - row) * per;
+	return l <= base ? 0 : l - base >= per ? per : l - base;
+}
+
+static void
+graph_braille_part(struct buf *b, int a, int c)
+{
+	unsigned bits = 0, cp;
+	char u[4];
+	int i;
+
+	for (i = 0; i < a; i++)
+		bits |= graph_dots[0][i];
+	for (i = 0; i < c; i++)
+		bits |= graph_dots[1][i];
+	cp = 0x2800 + bits;
+	u[0] = (char)(0xe0 | (cp >> 12));
+	u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	u[2] = (char)(0x80 | (cp & 0x3f));
+	buf_add(b, u, 3);
+}
+
+void
+graph_spark_row(struct buf *b, enum graph_mode mode, const uint8_t *v, size_t n,
+    int width, int rows, int row)
+{
+	static const char ascii[] = " .:#";
+	size_t want = graph_samples(mode, width), k;
+	int s, t;
+
+	if (rows <= 1) {
+		graph_spark(b, mode, v, n, width);
+		return;
+	}
+	for (k = 0; k < want; k += mode == GRAPH_BRAILLE ? 2 : 1) {
+		s = graph_part(graph_at(v, n, want, k), rows, row,
+		    mode == GRAPH_BRAILLE   ? 4 :
+		        mode == GRAPH_BLOCK ? 8 :
+		                              3);
+		if (mode == GRAPH_BRAILLE) {
+			t = graph_part(graph_at(v, n, want, k + 1), rows, row,
+			    4);
+			if (s < 0 && t < 0)
+				buf_addstr(b, " ");
+			else
+				graph_braille_part(b, s < 0 ? 0 : s,
+				    t < 0 ? 0 : t);
+		} else if (mode == GRAPH_BLOCK)
+			buf_addstr(b, s <= 0 ? " " : graph_blocks[s]);
+		else
+			buf_add(b, &ascii[s <= 0 ? 0 : s], 1);
+	}
+}
+
 int
 graph_bar(char *out, size_t n, int width, double frac, const char *label)
 {

@@ -26,6 +26,15 @@ void graph_spark(struct buf *b, enum graph_mode mode, const uint8_t *v,
     size_t n, int width);
 
 /*
+ * Row `row` (0 is the top) of the same graph `rows` rows high: each
+ * column's level spans the rows, and this row shows the part of it that
+ * falls here (full cells below the top of the level, a partial cell at
+ * it, blank above).  rows 1 is graph_spark.
+ */
+void graph_spark_row(struct buf *b, enum graph_mode mode, const uint8_t *v,
+    size_t n, int width, int rows, int row);
+
+/*
  * A bar `[||||||    label]` width columns wide (brackets included; at
  * least 3): frac (0..1) of the inside filled with '|', label right-aligned
  * inside over the bar.  Writes it into out (n bytes) and returns the

@@ -53,9 +53,11 @@ joblist_job_time(const struct rjob *j, int64_t now)
 		return j->submit_time > 0 && now > j->submit_time ?
 		    now - j->submit_time :
 		    0;
+	if (j->state == RSTATE_SUSPENDED && j->susp_since > 0)
+		return now > j->susp_since ? now - j->susp_since : 0;
 	if (j->start_time <= 0)
 		return -1;
-	if (j->state == RSTATE_RUNNING)
+	if (j->state == RSTATE_RUNNING || j->state == RSTATE_SUSPENDED)
 		return now > j->start_time ? now - j->start_time : 0;
 	return j->end_time > j->start_time ? j->end_time - j->start_time : 0;
 }

@@ -52,7 +52,10 @@ void joblist_build(struct joblist *jl, const struct replica *r,
 /* The row of job id, or JOBLIST_NONE. */
 size_t joblist_index(const struct joblist *jl, int64_t id);
 
-/* Seconds the TIME column shows: waiting, running or ran; -1 for none. */
+/*
+ * Seconds the TIME column shows: waiting, running or ran, suspended (since
+ * the suspension when known); -1 for none.
+ */
 int64_t joblist_job_time(const struct rjob *j, int64_t now);
 
 #endif

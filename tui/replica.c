@@ -6,14 +6,15 @@
 #include "core/base/buf.h"
 #include "core/base/xmalloc.h"
 #include "tui/fmt.h"
+#include "tui/replica-int.h"
 #include "tui/replica.h"
 
 #define REPLICA_MAX_ID ((INT64_C(1) << 53) - 1)
 
 static const char *const replica_states[RSTATE_N] = { "RUNNING", "PENDING",
-	"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "UNKNOWN" };
-static const char *const replica_codes[RSTATE_N] = { "R", "PD", "CD", "F", "CA",
-	"TO", "?" };
+	"SUSPENDED", "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "UNKNOWN" };
+static const char *const replica_codes[RSTATE_N] = { "R", "PD", "S", "CD", "F",
+	"CA", "TO", "?" };
 
 void
 replica_init(struct replica *r)
@@ -30,6 +31,7 @@ replica_job_free(struct rjob *j)
 	free(j->cmd);
 	free(j->reason);
 	free(j->gpus);
+	free(j->deps);
 	free(j);
 }
 
@@ -96,7 +98,7 @@ int
 replica_state_final(enum rstate s)
 {
 	return s != RSTATE_PENDING && s != RSTATE_RUNNING &&
-	    s != RSTATE_UNKNOWN;
+	    s != RSTATE_SUSPENDED && s != RSTATE_UNKNOWN;
 }
 
 /* String interning: an open-addressing set of owned strings. */
@@ -247,7 +249,7 @@ replica_job_remove(struct replica *r, struct rjob *j)
 }
 
 /* Tolerant readers: a missing or mistyped field reads as absent. */
-static int64_t
+int64_t
 replica_int(const json_t *o, const char *k, int64_t def)
 {
 	json_t *v = json_object_get(o, k);
@@ -260,7 +262,7 @@ replica_int(const json_t *o, const char *k, int64_t def)
 	return def;
 }
 
-static int32_t
+int32_t
 replica_int32(const json_t *o, const char *k, int32_t def)
 {
 	int64_t v = replica_int(o, k, def);
@@ -276,7 +278,7 @@ replica_milli(const json_t *o, const char *k)
 	return json_is_number(v) ? fmt_milli(v) : 0;
 }
 
-static const char *
+const char *
 replica_str(const json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
@@ -382,6 +384,7 @@ replica_fill(struct replica *r, struct rjob *j, const json_t *o)
 	replica_fill_request(j, json_object_get(o, "request"));
 	replica_fill_alloc(r, j, json_object_get(o, "alloc"));
 	replica_fill_cmd(j, json_object_get(o, "argv"));
+	replica_life_fill(r, j, o);
 }
 
 int
@@ -444,7 +447,7 @@ replica_sync_end(struct replica *r)
 	r->synced = 1;
 }
 
-static void
+void
 replica_event_add(struct replica *r, int64_t seq, int64_t now,
     enum revent_level level, int64_t job, char *text)
 {
@@ -508,7 +511,11 @@ replica_outcome(const struct rjob *j, struct buf *b)
 	if (j->state == RSTATE_RUNNING && j->node != NULL) {
 		buf_addstr(b, " on ");
 		replica_where(j, b);
-	} else if (j->state == RSTATE_PENDING && j->wait_reason != NULL) {
+	} else if (j->state == RSTATE_SUSPENDED && j->susp_mech != NULL)
+		buf_printf(b, " (%s)", replica_life_susp_text(j->susp_mech));
+	else if (j->state == RSTATE_PENDING && j->held)
+		buf_addstr(b, " (held)");
+	else if (j->state == RSTATE_PENDING && j->wait_reason != NULL) {
 		buf_addstr(b, " (");
 		fmt_safe(b, j->wait_reason);
 		buf_printf(b, " #%d)", (int)j->position);
@@ -577,6 +584,16 @@ replica_event(struct replica *r, const char *name, int64_t seq,
 		return replica_event_job(r, seq, data, now);
 	if (strcmp(name, "job.log") == 0)
 		return 0;
+	if (strcmp(name, "gpu.sample") == 0) {
+		replica_gpu_sample(r, data);
+		return 0;
+	}
+	if (strcmp(name, "job.idle") == 0)
+		return replica_life_idle(r, seq, data, now);
+	if (strncmp(name, "sweep.", 6) == 0) {
+		replica_life_sweep(r, name, seq, data, now);
+		return 0;
+	}
 	dump = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
 	text = xasprintf("%.64s %.200s", name, dump != NULL ? dump : "");
 	free(dump);
@@ -604,7 +621,7 @@ replica_gpu_jobs(struct replica *r, struct rgpu *g, const json_t *jobs)
 	g->njobs = (int32_t)n;
 }
 
-static int
+int
 replica_pct(int64_t v, int64_t of)
 {
 	if (of <= 0 || v <= 0)
@@ -612,9 +629,22 @@ replica_pct(int64_t v, int64_t of)
 	return v >= of ? 100 : (int)(v * 100 / of);
 }
 
-/* Carries a GPU's history over from the last status and adds a sample. */
+void
+replica_hist_push(struct rgpu *g)
+{
+	g->util_hist[g->hist_head] = (uint8_t)replica_pct(g->util_pct, 100);
+	g->mem_hist[g->hist_head] =
+	    (uint8_t)replica_pct(g->mem_used_mb, g->mem_mb);
+	g->hist_head = (g->hist_head + 1) % REPLICA_HIST;
+	if (g->hist_len < REPLICA_HIST)
+		g->hist_len++;
+}
+
+/* Carries a GPU's history over from the last status; adds a sample when
+ * sample says so (the daemon sends none of its own). */
 static void
-replica_gpu_hist(struct rgpu *g, const struct rgpu *old, size_t nold)
+replica_gpu_hist(struct rgpu *g, const struct rgpu *old, size_t nold,
+    int sample)
 {
 	size_t i;
 
@@ -628,12 +658,8 @@ replica_gpu_hist(struct rgpu *g, const struct rgpu *old, size_t nold)
 			g->hist_head = old[i].hist_head;
 			break;
 		}
-	g->util_hist[g->hist_head] = (uint8_t)replica_pct(g->util_pct, 100);
-	g->mem_hist[g->hist_head] =
-	    (uint8_t)replica_pct(g->mem_used_mb, g->mem_mb);
-	g->hist_head = (g->hist_head + 1) % REPLICA_HIST;
-	if (g->hist_len < REPLICA_HIST)
-		g->hist_len++;
+	if (sample)
+		replica_hist_push(g);
 }
 
 static void
@@ -708,7 +734,8 @@ replica_status(struct replica *r, const json_t *result)
 				break;
 			replica_gpu_fill(r, &r->gpus[r->ngpus],
 			    r->nodes[i].name, g);
-			replica_gpu_hist(&r->gpus[r->ngpus++], old, nold);
+			replica_gpu_hist(&r->gpus[r->ngpus++], old, nold,
+			    !r->live_samples);
 		}
 		r->nodes[i].ngpus = r->ngpus - r->nodes[i].first_gpu;
 	}

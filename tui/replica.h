@@ -21,10 +21,12 @@
 #define REPLICA_MAX_GPUS   4096 /* GPUs accepted from cluster.status */
 #define REPLICA_MAX_JOBGPU 64   /* GPUs listed for one job */
 #define REPLICA_TEXT_MAX   512  /* bytes kept of a name, command, reason */
+#define REPLICA_MAX_DEPS   16   /* after / afterok ids kept for one job */
 
 enum rstate {
 	RSTATE_RUNNING,
 	RSTATE_PENDING,
+	RSTATE_SUSPENDED,
 	RSTATE_COMPLETED,
 	RSTATE_FAILED,
 	RSTATE_CANCELLED,
@@ -36,6 +38,12 @@ enum rstate {
 struct rjob_gpu {
 	int32_t index;
 	int32_t milli; /* share of this GPU, 1000 = whole */
+};
+
+/* A job this one waits for (after / afterok). */
+struct rjob_dep {
+	int64_t id;
+	int ok; /* afterok: it must complete; else it must only end */
 };
 
 struct rjob {
@@ -51,6 +59,18 @@ struct rjob {
 	int preemptible;
 	int32_t ngpus;
 	struct rjob_gpu *gpus; /* owned, ngpus */
+	/* Lifecycle (docs/PROTOCOL.md's job object); absent reads as 0. */
+	const char *susp_mech;   /* interned: "stop", "signal", ... or NULL */
+	int64_t susp_since;      /* suspended since (seconds), or 0 */
+	const char *swap_op;     /* interned: "suspend", "resume" under way */
+	int64_t pinned_for;      /* pending to start in place of this job */
+	const char *enforcement; /* interned: "enforced", ... or NULL */
+	int64_t idle_since;      /* idle since (seconds), or 0: not idle */
+	int32_t idle_util;       /* its utilization while idle, or -1 */
+	int held;                /* held: starts only when released */
+	int32_t sweep_id, sweep_trial; /* 0 when not a sweep's trial */
+	int32_t ndeps;
+	struct rjob_dep *deps; /* owned, ndeps */
 	size_t slot;           /* index in replica.all */
 	unsigned gen;          /* sync generation that last touched it */
 };
@@ -72,6 +92,7 @@ struct rgpu {
 	/* History, oldest first: hist_len samples ending at hist_head. */
 	uint8_t util_hist[REPLICA_HIST], mem_hist[REPLICA_HIST];
 	size_t hist_len, hist_head;
+	int64_t idle_since; /* the earliest idle job on it, or 0 */
 };
 
 struct rnode {
@@ -116,6 +137,9 @@ struct replica {
 	size_t ngpus;
 	int have_status;
 	unsigned gpu_gen;
+	/* The daemon sends samples (gpu.sample, gpu.history): cluster.status
+	 * no longer adds one of its own. */
+	int live_samples;
 	char *host, *executor, *gpu_source;
 	/* Events, a ring. */
 	struct revent *ev;
@@ -177,6 +201,27 @@ int replica_hist(const struct rgpu *g, int mem, size_t i);
 
 /* Average utilization of the GPUs a job holds, or -1 when unknown. */
 int replica_job_util(const struct replica *r, const struct rjob *j);
+
+/*
+ * What a suspension mechanism means for the user: "stopped, GPU memory
+ * kept" for "stop", "checkpointed to host" for "cuda-checkpoint", ...
+ * Returns a static string ("suspended" for one gpuq does not know).
+ */
+const char *replica_life_susp_text(const char *mech);
+
+/*
+ * The jobs j still waits for: "12 (afterok), 13 (after)": dependencies
+ * whose job is not known to have ended (for afterok: completed).  Writes
+ * "" when none is left.  Returns how many are listed.
+ */
+int replica_life_deps_text(const struct replica *r, const struct rjob *j,
+    char *out, size_t n);
+
+/*
+ * Applies a gpu.history result (samples of each GPU, oldest first): the
+ * GPUs' history graphs start from it.  Returns how many GPUs it filled.
+ */
+size_t replica_gpu_history(struct replica *r, const json_t *result);
 
 /* Interns a string: the same pointer for equal strings, freed at done. */
 const char *replica_intern(struct replica *r, const char *s);

@@ -182,7 +182,8 @@ session_on_count(struct session *s, json_t *result)
 	int64_t n = json_is_integer(total) ? json_integer_value(total) : 0;
 	int64_t top = n +
 	    (int64_t)(s->rep->counts[RSTATE_PENDING] +
-	        s->rep->counts[RSTATE_RUNNING]);
+	        s->rep->counts[RSTATE_RUNNING] +
+	        s->rep->counts[RSTATE_SUSPENDED]);
 
 	session_list(s, top > SESSION_RECENT ? top - SESSION_RECENT : 0, 1);
 }

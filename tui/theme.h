@@ -48,18 +48,21 @@
 	X(DIALOG_FOCUS, "dialog.focus", CURSOR)                                \
 	X(STATE, "state", NORMAL)                                              \
 	X(STATE_PENDING, "state.pending", STATE)                               \
+	X(STATE_SUSPENDED, "state.suspended", STATE)                           \
 	X(STATE_RUNNING, "state.running", STATE)                               \
 	X(STATE_COMPLETED, "state.completed", STATE)                           \
 	X(STATE_FAILED, "state.failed", STATE)                                 \
 	X(STATE_CANCELLED, "state.cancelled", STATE)                           \
 	X(STATE_TIMEOUT, "state.timeout", STATE_FAILED)                        \
 	X(STATE_UNKNOWN, "state.unknown", STATE)                               \
+	X(STATE_STOPPED, "state.stopped", STATE_CANCELLED)                     \
 	X(GPU_UTIL, "gpu.util", NORMAL)                                        \
 	X(GPU_MEM, "gpu.mem", NORMAL)                                          \
 	X(GPU_ALLOC, "gpu.alloc", NORMAL)                                      \
 	X(GPU_IDLE, "gpu.idle", STATUS_WARN)                                   \
 	X(GRAPH, "graph", GPU_UTIL)                                            \
 	X(GRAPH_MEM, "graph.mem", GPU_MEM)                                     \
+	X(SWEEP_BEST, "sweep.best", OK)                                        \
 	X(OK, "ok", NORMAL)                                                    \
 	X(WARN, "warn", STATUS_WARN)                                           \
 	X(CRIT, "crit", STATUS_ERROR)                                          \

@@ -178,7 +178,7 @@ tui_frame_cb(uv_timer_t *h)
 	struct tui *t = h->data;
 	uint64_t t0 = uv_hrtime();
 
-	if (!t->dirty || !t->scr.active || t->quit)
+	if (!t->dirty || !t->scr.active || t->quit || t->away)
 		return;
 	t->dirty = 0;
 	if (t->status_until != 0 && uv_now(t->loop) >= t->status_until) {
@@ -264,7 +264,10 @@ tui_mouse(struct tui *t, const MEVENT *m)
 	else if ((m->bstate & (BUTTON1_PRESSED | BUTTON1_RELEASED)) &&
 	    sc->cursor && y >= 2 && y < sc->rows + 2)
 		/* Lists draw their rows under a title and a header. */
-		view_move(t, (long)(sc->top + (size_t)(y - 2)) - (long)sc->sel);
+		view_move(t,
+		    (long)(sc->top +
+		        (size_t)(y - 2) / (size_t)(sc->per > 1 ? sc->per : 1)) -
+		        (long)sc->sel);
 }
 
 static void
@@ -334,11 +337,73 @@ tui_suspend(struct tui *t)
 	tui_frame_now(t);
 }
 
+/*
+ * Lends the terminal to a child (gpuq attach): curses steps aside as for
+ * Ctrl-Z, but the loop keeps running (the connection stays up) and no
+ * frame is drawn until tui_take_back.
+ */
+void
+tui_lend(struct tui *t)
+{
+	uv_poll_stop(&t->tty);
+	screen_suspend(t);
+	if (tui_stdin_flags >= 0)
+		fcntl(STDIN_FILENO, F_SETFL, tui_stdin_flags);
+	t->away = 1;
+}
+
+static void
+tui_back(struct tui *t)
+{
+	t->away = 0;
+	screen_resume(t);
+	uv_poll_start(&t->tty, UV_READABLE, tui_tty_cb);
+	t->full_redraw = 1;
+	tui_frame_now(t);
+}
+
+/* After "press Enter": a line typed on the shell's terminal. */
+static void
+tui_back_cb(uv_poll_t *h, int status, int events)
+{
+	struct tui *t = h->data;
+	char b[256];
+	ssize_t n;
+
+	n = read(STDIN_FILENO, b, sizeof(b)); /* cooked: the whole line */
+	if (n < 0 && status == 0)
+		return; /* a spurious wake-up */
+	uv_poll_stop(&t->tty);
+	tui_back(t);
+}
+
+void
+tui_take_back(struct tui *t, const char *msg)
+{
+	if (!t->away)
+		return;
+	if (t->quit) { /* the handles are closing: nothing to restore */
+		t->away = 0;
+		return;
+	}
+	if (msg == NULL) {
+		tui_back(t);
+		return;
+	}
+	printf("\r\n[gpuq: %s. Press Enter to go back.]", msg);
+	fflush(stdout);
+	t->away = 2;
+	uv_poll_start(&t->tty, UV_READABLE, tui_back_cb);
+}
+
 static void
 tui_signal_cb(uv_signal_t *h, int sig)
 {
 	struct tui *t = h->data;
 
+	/* The child has the terminal: its Ctrl-C is not ours. */
+	if (t->away && sig != SIGTERM && sig != SIGHUP)
+		return;
 	switch (sig) {
 	case SIGWINCH:
 	case SIGCONT:
@@ -759,6 +824,7 @@ tui_run(struct tui *t, const struct tui_opts *o, uv_loop_t *loop,
 	int i;
 
 	t->loop = loop;
+	t->opts = o;
 	tui_signals(t);
 	tui_stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
 	tui_global = t;

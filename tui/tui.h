@@ -50,6 +50,7 @@ struct vscroll {
 	int cursor; /* 0: a text view (no selected row) */
 	int rows;   /* rows of the last frame */
 	int follow; /* stay at the bottom (logs, events) */
+	int per;    /* screen rows an item takes (0 is 1) */
 };
 
 enum view_id {
@@ -62,6 +63,7 @@ enum view_id {
 	VIEW_EVENTS,
 	VIEW_JOB,
 	VIEW_LOGS,
+	VIEW_SWEEP, /* one sweep: v->job is its id */
 	VIEW_N
 };
 
@@ -176,6 +178,8 @@ struct tui {
 	enum revent_level status_level;
 	uint64_t status_until; /* uv_now ms; 0: until replaced */
 	int frozen, readonly, quit, mouse, ctrl_c_quits, no_color;
+	int away; /* the terminal is lent to a child (1), or it ended (2) */
+	const struct tui_opts *opts; /* the command line's, for children */
 	int dirty, full_redraw;
 	char *me;         /* the user the daemon says we are */
 	const char *home; /* $HOME, for the config */
@@ -211,6 +215,14 @@ void tui_status(struct tui *t, enum revent_level level, const char *fmt, ...)
 int64_t tui_now(struct tui *t);
 void tui_quit(struct tui *t);
 void tui_suspend(struct tui *t);
+/*
+ * Lends the terminal to a child process (gpuq attach) while the loop runs
+ * on; tui_take_back returns it: at once when msg is NULL, else after
+ * printing msg and waiting for Enter, so the child's last words can be
+ * read.
+ */
+void tui_lend(struct tui *t);
+void tui_take_back(struct tui *t, const char *msg);
 /* The context mask of the current view (for the key map). */
 unsigned tui_ctx(const struct tui *t);
 /* Runs an action by index (the key map's answer). */
@@ -308,10 +320,37 @@ void command_complete(struct tui *t);
 /* form-submit.c */
 void form_submit_open(struct tui *t);
 
-/* action.c helpers used by views and commands */
+/* form-sweep.c: the sweep form; template: a job to start from, or 0. */
+void form_sweep_open(struct tui *t, int64_t template);
+/* form-update.c: priority and time limit of the marked or selected jobs. */
+void form_update_open(struct tui *t);
+
+/* action-job.c: the job actions of the key table */
 void action_cancel_jobs(struct tui *t, const int64_t *ids, size_t n);
 /* Describes a job for dialogs: "12 train (alice) RUNNING". */
 void action_job_line(struct tui *t, int64_t id, char *out, size_t n);
+/* 1 when the daemon has verb; else says so (what: "Suspend") and 0. */
+int action_job_has(struct tui *t, const char *verb, const char *what);
+/* The selected job of the current view, or 0. */
+int64_t action_job_selected(struct tui *t);
+void action_job_cancel(struct tui *t);
+void action_job_cancel_now(struct tui *t);
+void action_job_suspend(struct tui *t);
+void action_job_resume(struct tui *t);
+void action_job_hold(struct tui *t);
+void action_job_release(struct tui *t);
+void action_job_requeue(struct tui *t);
+void action_job_swap(struct tui *t);
+void action_job_menu(struct tui *t);
+void action_job_raw(struct tui *t);
+void action_job_logs(struct tui *t);
+/* action-attach.c: A, a shell in the selected job (gpuq attach). */
+void action_attach_job(struct tui *t);
+
+/* view-sweeps.c: the sweep actions (pause, resume, stop: they ask). */
+void view_sweeps_pause(struct tui *t);
+void view_sweeps_resume(struct tui *t);
+void view_sweeps_stop(struct tui *t);
 
 /* view-jobs.c: the job list behind Jobs and Mine */
 void view_jobs_init(struct tui *t, struct view *v);

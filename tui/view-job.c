@@ -181,6 +181,124 @@ view_job_request(struct buf *b, const json_t *j)
 	    g, json_number_value(json_object_get(r, "cpus")), m, tl, gr);
 }
 
+/* "since 2026-01-02 10:00:00 (3m ago)" */
+static void
+view_job_since(struct tui *t, struct buf *b, long long since)
+{
+	char when[64], ago[32];
+
+	if (since <= 0)
+		return;
+	view_job_when(since, when, sizeof(when));
+	units_fmt_duration(tui_now(t) > since ? tui_now(t) - since : 0, ago,
+	    sizeof(ago));
+	buf_printf(b, " since %s (%s ago)", when, ago);
+}
+
+static void
+view_job_suspended(struct tui *t, struct buf *b, const json_t *s)
+{
+	char d[32];
+
+	if (!json_is_object(s))
+		return;
+	buf_printf(b, "  suspended   %s",
+	    replica_life_susp_text(
+	        json_string_value(json_object_get(s, "mechanism"))));
+	buf_addstr(b, " (");
+	fmt_safe(b, view_job_str(s, "mechanism"));
+	buf_addstr(b, ")");
+	view_job_since(t, b, view_job_int(s, "since", 0));
+	if (view_job_int(s, "for_job", 0) > 0)
+		buf_printf(b, ", for job %lld", view_job_int(s, "for_job", 0));
+	if (view_job_str(s, "where")[0] != '\0') {
+		buf_addstr(b, "\n              ");
+		fmt_safe(b, view_job_str(s, "where"));
+	}
+	if (view_job_int(s, "ran_s", 0) > 0) {
+		units_fmt_duration(view_job_int(s, "ran_s", 0), d, sizeof(d));
+		buf_printf(b, "\n              it had run %s", d);
+	}
+	buf_addstr(b, "\n              R resumes it\n");
+}
+
+/* A swap under way, a failed one, or a place kept for a swap-in. */
+static void
+view_job_swap(struct buf *b, const json_t *j)
+{
+	const json_t *sw = json_object_get(j, "swapping");
+	const json_t *pin = json_object_get(j, "pinned");
+
+	if (json_is_object(sw)) {
+		buf_printf(b, "  swapping    %s under way (",
+		    strcmp(view_job_str(sw, "op"), "resume") == 0 ? "resume" :
+		                                                    "suspend");
+		fmt_safe(b, view_job_str(sw, "mechanism"));
+		buf_addstr(b, ")\n");
+	}
+	if (view_job_str(j, "swap_error")[0] != '\0') {
+		buf_addstr(b, "  swap error  ");
+		fmt_safe(b, view_job_str(j, "swap_error"));
+		buf_addstr(b, "\n");
+	}
+	if (json_is_object(pin))
+		buf_printf(b, "  swaps in    for job %lld, on its GPUs\n",
+		    view_job_int(pin, "replaces", 0));
+}
+
+/* "12 (afterok, COMPLETED), 13 (after, RUNNING)" from the replica. */
+static void
+view_job_deps(struct tui *t, struct buf *b, const json_t *j)
+{
+	static const char *const keys[2] = { "after", "afterok" };
+	const struct rjob *d;
+	json_t *v;
+	size_t i, k;
+	int n = 0;
+
+	for (k = 0; k < 2; k++)
+		json_array_foreach(json_object_get(j, keys[k]), i, v) {
+			if (!json_is_integer(v))
+				continue;
+			d = replica_job(&t->rep,
+			    (int64_t)json_integer_value(v));
+			buf_printf(b, "%s%lld (%s, %s)",
+			    n++ ? ", " : "  depends on  ",
+			    (long long)json_integer_value(v), keys[k],
+			    d ? replica_state_name(d->state) :
+			        "not known here");
+		}
+	if (n > 0)
+		buf_addstr(b, "\n");
+}
+
+/* Suspension, hold, dependencies, idleness, the sweep it belongs to. */
+static void
+view_job_life(struct tui *t, struct buf *b, const json_t *j)
+{
+	const json_t *idle = json_object_get(j, "idle");
+	const json_t *sw = json_object_get(j, "sweep");
+
+	view_job_suspended(t, b, json_object_get(j, "suspended"));
+	view_job_swap(b, j);
+	if (json_is_true(json_object_get(j, "held")))
+		buf_addstr(b,
+		    "  held        it starts only when released "
+		    "(U releases it)\n");
+	view_job_deps(t, b, j);
+	if (json_is_object(idle)) {
+		buf_addstr(b, "  idle        its GPUs do no work");
+		view_job_since(t, b, view_job_int(idle, "since", 0));
+		if (view_job_int(idle, "util", -1) >= 0)
+			buf_printf(b, ", utilization %lld%%",
+			    view_job_int(idle, "util", 0));
+		buf_addstr(b, "\n");
+	}
+	if (json_is_object(sw))
+		buf_printf(b, "  sweep       trial %lld of sweep %lld\n",
+		    view_job_int(sw, "trial", 0), view_job_int(sw, "id", 0));
+}
+
 static void
 view_job_summary(struct tui *t, struct buf *b, const json_t *j)
 {
@@ -192,7 +310,9 @@ view_job_summary(struct tui *t, struct buf *b, const json_t *j)
 	buf_printf(b, "\n  state       %s", view_job_str(j, "state"));
 	if (view_job_int(j, "attempt", 1) > 1)
 		buf_printf(b, " (attempt %lld)", view_job_int(j, "attempt", 1));
-	buf_addstr(b, "\n  user        ");
+	buf_addstr(b, "\n");
+	view_job_life(t, b, j);
+	buf_addstr(b, "  user        ");
 	fmt_safe(b, view_job_str(j, "user"));
 	buf_addstr(b, "   project ");
 	fmt_safe(b, view_job_str(j, "project"));
@@ -218,6 +338,40 @@ view_job_summary(struct tui *t, struct buf *b, const json_t *j)
 	}
 }
 
+static const char *
+view_job_enf_text(const char *e)
+{
+	static const struct {
+		const char *name, *text;
+	} m[] = {
+		{ "enforced", "the share is a limit the job cannot pass" },
+		{ "monitored",
+		    "the share is watched; going over it is reported" },
+		{ "advisory",
+		    "the share is a promise: nothing stops the job "
+		    "using more" },
+		{ "exclusive", "the GPUs are the job's alone" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (strcmp(e, m[i].name) == 0)
+			return m[i].text;
+	return "as the daemon says";
+}
+
+static void
+view_job_enforcement(struct buf *b, const json_t *j)
+{
+	const char *e = view_job_str(j, "enforcement");
+
+	if (e[0] == '\0')
+		return;
+	buf_addstr(b, "  enforcement ");
+	fmt_safe(b, e);
+	buf_printf(b, ": %s\n", view_job_enf_text(e));
+}
+
 static void
 view_job_placement(struct buf *b, const json_t *j)
 {
@@ -225,6 +379,7 @@ view_job_placement(struct buf *b, const json_t *j)
 	size_t i;
 
 	view_job_head(b, "Placement");
+	view_job_enforcement(b, j);
 	if (!json_is_object(a)) {
 		buf_addstr(b, "  not placed yet\n");
 		return;

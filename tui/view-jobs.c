@@ -42,6 +42,7 @@ struct view_jobs {
 	int64_t built_time;
 	int wide;
 	int mine;
+	int enf; /* a job on screen has an enforcement label */
 };
 
 static const char *const view_jobs_heads[JC_N] = { " ", "ID", "STATE", "USER",
@@ -229,23 +230,76 @@ view_jobs_mark_all(struct tui *t, struct view *v)
 	return p->jl.n;
 }
 
+/* "node01:0,1", or "node01" alone when the GPUs do not fit in n. */
 static void
-view_jobs_where(const struct rjob *j, char *out, size_t n)
+view_jobs_node(const struct rjob *j, char *out, size_t n)
 {
-	char sig[32];
 	size_t k;
 	int32_t i;
 
+	snprintf(out, n, "%s", j->node != NULL ? j->node : "");
+	for (i = 0; i < j->ngpus && (k = strlen(out)) + 8 < n; i++)
+		snprintf(out + k, n - k, "%c%d", i ? ',' : ':',
+		    (int)j->gpus[i].index);
+}
+
+static void
+view_jobs_suspended(const struct rjob *j, char *out, size_t n)
+{
+	char node[128];
+
+	view_jobs_node(j, node, sizeof(node));
+	if (j->susp_mech != NULL &&
+	    strcmp(j->susp_mech, "cuda-checkpoint") == 0)
+		snprintf(out, n, "checkpointed to host");
+	else if (j->node != NULL)
+		snprintf(out, n, "%s stopped", node);
+	else
+		snprintf(out, n, "suspended");
+}
+
+static void
+view_jobs_pending(struct tui *t, const struct rjob *j, char *out, size_t n)
+{
+	char deps[200];
+
+	if (j->held)
+		snprintf(out, n, "HELD");
+	else if (j->pinned_for > 0)
+		snprintf(out, n, "swaps in for %lld", (long long)j->pinned_for);
+	else if (j->susp_mech != NULL)
+		snprintf(out, n, "requeued (%s)",
+		    replica_life_susp_text(j->susp_mech));
+	else if ((j->wait_reason == NULL ||
+	             strcmp(j->wait_reason, "DEPENDENCY") == 0) &&
+	    replica_life_deps_text(&t->rep, j, deps, sizeof(deps)) > 0)
+		snprintf(out, n, "waits for %s", deps);
+	else if (j->wait_reason != NULL && strcmp(j->wait_reason, "HELD") == 0)
+		snprintf(out, n, "released"); /* the reason is from before */
+	else if (j->wait_reason != NULL && j->position > 0)
+		snprintf(out, n, "%s #%d", j->wait_reason, (int)j->position);
+	else if (j->wait_reason != NULL)
+		snprintf(out, n, "%s", j->wait_reason);
+	else
+		snprintf(out, n, "waiting");
+}
+
+static void
+view_jobs_where(struct tui *t, const struct rjob *j, char *out, size_t n)
+{
+	char sig[32];
+
 	out[0] = '\0';
 	if (j->state == RSTATE_RUNNING && j->node != NULL) {
-		snprintf(out, n, "%s", j->node);
-		for (i = 0; i < j->ngpus && (k = strlen(out)) + 8 < n; i++)
-			snprintf(out + k, n - k, "%c%d", i ? ',' : ':',
-			    (int)j->gpus[i].index);
-	} else if (j->state == RSTATE_PENDING && j->wait_reason != NULL)
-		snprintf(out, n, "%s #%d", j->wait_reason, (int)j->position);
+		view_jobs_node(j, out, n);
+		if (j->swap_op != NULL && strlen(out) + 16 < n)
+			strcat(out,
+			    strcmp(j->swap_op, "resume") == 0 ? " resuming" :
+			                                        " suspending");
+	} else if (j->state == RSTATE_SUSPENDED)
+		view_jobs_suspended(j, out, n);
 	else if (j->state == RSTATE_PENDING)
-		snprintf(out, n, "waiting");
+		view_jobs_pending(t, j, out, n);
 	else if (j->exit_signal > 0)
 		snprintf(out, n, "signal %s",
 		    fmt_signal(j->exit_signal, sig, sizeof(sig)));
@@ -255,19 +309,61 @@ view_jobs_where(const struct rjob *j, char *out, size_t n)
 		snprintf(out, n, "exit %d", (int)j->exit_code);
 }
 
+/* The dim tag after WHERE for a job the daemon says is idle: "idle 12m". */
 static void
-view_jobs_gpus(const struct rjob *j, char *out, size_t n)
+view_jobs_idle_tag(struct tui *t, const struct rjob *j, char *out, size_t n)
 {
+	char d[32];
+
+	out[0] = '\0';
+	if (j->idle_since <= 0 || j->state != RSTATE_RUNNING)
+		return;
+	if (j->idle_since > 1 && tui_now(t) > j->idle_since) {
+		units_fmt_duration(tui_now(t) - j->idle_since, d, sizeof(d));
+		snprintf(out, n, "idle %s", d);
+	} else
+		snprintf(out, n, "idle");
+}
+
+/* "enf", "mon", "adv", "excl": a job's enforcement in a GPUS cell. */
+static const char *
+view_jobs_enf(const char *e)
+{
+	if (e == NULL)
+		return "";
+	if (strcmp(e, "enforced") == 0)
+		return "enf";
+	if (strcmp(e, "monitored") == 0)
+		return "mon";
+	if (strcmp(e, "advisory") == 0)
+		return "adv";
+	if (strcmp(e, "exclusive") == 0)
+		return "excl";
+	return e;
+}
+
+/* "0.5 adv ", "  2 excl": the label padded, so that numbers align in
+ * the right-aligned column when some job on screen has one (enf). */
+static void
+view_jobs_gpus(const struct rjob *j, int enf, char *out, size_t n)
+{
+	size_t k;
+
 	if (j->gpu_mem_mb > 0)
 		units_fmt_mem_mb(j->gpu_mem_mb, out, n);
 	else
 		units_fmt_gpus(j->gpus_milli, out, n);
+	k = strlen(out);
+	if (enf && k + 8 < n)
+		snprintf(out + k, n - k, " %-4.4s",
+		    view_jobs_enf(j->enforcement));
 }
 
 static void
-view_jobs_cell(struct tui *t, const struct rjob *j, int col, char *out,
+view_jobs_cell(struct tui *t, const struct rjob *j, int enf, int col, char *out,
     size_t n)
 {
+	char tag[64];
 	int64_t secs;
 	int util;
 
@@ -293,10 +389,13 @@ view_jobs_cell(struct tui *t, const struct rjob *j, int col, char *out,
 		snprintf(out, n, "%s", j->name ? j->name : "");
 		break;
 	case JC_GPUS:
-		view_jobs_gpus(j, out, n);
+		view_jobs_gpus(j, enf, out, n);
 		break;
 	case JC_WHERE:
-		view_jobs_where(j, out, n);
+		view_jobs_where(t, j, out, n);
+		view_jobs_idle_tag(t, j, tag, sizeof(tag));
+		if (tag[0] != '\0' && strlen(out) + strlen(tag) + 2 < n)
+			strcat(strcat(out, " "), tag);
 		break;
 	case JC_TIME:
 		secs = joblist_job_time(j, tui_now(t));
@@ -342,7 +441,7 @@ static void
 view_jobs_layout(struct tui *t, struct view *v, int rows, int cols, int *w)
 {
 	static const int min[JC_N] = { 1, 2, 9, 8, 4, 6, 4, 8, 5, 4, 4, 10 };
-	static const int max[JC_N] = { 1, 12, 11, 16, 16, 32, 6, 24, 8, 4, 5,
+	static const int max[JC_N] = { 1, 12, 11, 16, 16, 32, 10, 28, 8, 4, 5,
 		200 };
 	struct view_jobs *p = v->priv;
 	struct layout_col c[JC_N];
@@ -361,9 +460,12 @@ view_jobs_layout(struct tui *t, struct view *v, int rows, int cols, int *w)
 	}
 	end = v->sc.top + (size_t)rows < p->jl.n ? v->sc.top + (size_t)rows :
 	                                           p->jl.n;
+	for (p->enf = 0, i = v->sc.top; i < end; i++)
+		p->enf |= p->jl.rows[i]->enforcement != NULL;
 	for (i = v->sc.top; i < end; i++)
 		for (k = 0; k < JC_N; k++) {
-			view_jobs_cell(t, p->jl.rows[i], k, cell, sizeof(cell));
+			view_jobs_cell(t, p->jl.rows[i], p->enf, k, cell,
+			    sizeof(cell));
 			cw = (int)fmt_width(cell);
 			if (cw > (p->wide ? 4 * max[k] : max[k]))
 				cw = p->wide ? 4 * max[k] : max[k];
@@ -385,12 +487,15 @@ static void
 view_jobs_summary(struct tui *t, struct view *v, WINDOW *w, int cols)
 {
 	struct view_jobs *p = v->priv;
-	char line[512];
+	char line[512], susp[64] = "";
 
+	if (t->rep.counts[RSTATE_SUSPENDED] > 0)
+		snprintf(susp, sizeof(susp), "  suspended %zu",
+		    t->rep.counts[RSTATE_SUSPENDED]);
 	snprintf(line, sizeof(line),
-	    "%s: %zu shown of %zu  running %zu  pending %zu  sort %s%s%s%s",
+	    "%s: %zu shown of %zu  running %zu  pending %zu%s  sort %s%s%s%s",
 	    v->cls->title, p->jl.n, t->rep.njobs, t->rep.counts[RSTATE_RUNNING],
-	    t->rep.counts[RSTATE_PENDING], joblist_sort_name(p->jl.sort),
+	    t->rep.counts[RSTATE_PENDING], susp, joblist_sort_name(p->jl.sort),
 	    p->jl.desc ? " desc" : "", v->filt.text[0] ? "  filter: " : "",
 	    v->filt.text);
 	wattrset(w, draw_attr(t, THEME_TITLE));
@@ -423,8 +528,27 @@ view_jobs_header(struct tui *t, struct view *v, WINDOW *w, const int *cw)
 	}
 }
 
+/* Redraws the idle tag at the end of a WHERE cell dim, when it shows. */
 static void
-view_jobs_row(struct tui *t, const struct rjob *j, WINDOW *w, int y,
+view_jobs_row_idle(struct tui *t, const struct rjob *j, WINDOW *w, int y, int x,
+    int cw, const char *cell)
+{
+	char tag[64];
+	int wc, tw;
+
+	view_jobs_idle_tag(t, j, tag, sizeof(tag));
+	if (tag[0] == '\0')
+		return;
+	wc = (int)fmt_width(cell);
+	tw = (int)fmt_width(tag);
+	if (wc > cw || tw > wc)
+		return;
+	wattrset(w, draw_attr(t, THEME_GPU_IDLE) | A_DIM);
+	draw_text(w, y, x + wc - tw, tag, tw, 0);
+}
+
+static void
+view_jobs_row(struct tui *t, const struct rjob *j, int enf, WINDOW *w, int y,
     const int *cw, int selected)
 {
 	char cell[FMT_CELL_MAX];
@@ -438,7 +562,7 @@ view_jobs_row(struct tui *t, const struct rjob *j, WINDOW *w, int y,
 	for (k = 0; k < JC_N; k++) {
 		if (cw[k] == 0)
 			continue;
-		view_jobs_cell(t, j, k, cell, sizeof(cell));
+		view_jobs_cell(t, j, enf, k, cell, sizeof(cell));
 		if (selected)
 			wattrset(w, base);
 		else if (k == JC_STATE)
@@ -451,6 +575,8 @@ view_jobs_row(struct tui *t, const struct rjob *j, WINDOW *w, int y,
 			draw_right(w, y, x, cell, cw[k]);
 		else
 			draw_text(w, y, x, cell, cw[k], 0);
+		if (k == JC_WHERE && !selected)
+			view_jobs_row_idle(t, j, w, y, x, cw[k], cell);
 		x += cw[k] + 1;
 	}
 }
@@ -468,8 +594,8 @@ view_jobs_draw(struct tui *t, struct view *v, WINDOW *w, int rows, int cols)
 	view_jobs_layout(t, v, v->sc.rows, cols, cw);
 	view_jobs_header(t, v, w, cw);
 	for (i = 0; (int)i < list && v->sc.top + i < p->jl.n; i++)
-		view_jobs_row(t, p->jl.rows[v->sc.top + i], w, 2 + (int)i, cw,
-		    v->sc.top + i == v->sc.sel);
+		view_jobs_row(t, p->jl.rows[v->sc.top + i], p->enf, w,
+		    2 + (int)i, cw, v->sc.top + i == v->sc.sel);
 	if (p->jl.n == 0) {
 		wattrset(w, draw_attr(t, THEME_MUTED));
 		draw_text(w, 3, 1,

@@ -11,7 +11,7 @@
 
 extern const struct view_class view_jobs_class, view_mine_class,
     view_gpus_class, view_nodes_class, view_projects_class, view_sweeps_class,
-    view_events_class, view_job_class, view_logs_class;
+    view_events_class, view_job_class, view_logs_class, view_sweep_class;
 
 /* 1..7 are the first seven, in this order. */
 const struct view_class *const view_classes[VIEW_N] = {
@@ -24,6 +24,7 @@ const struct view_class *const view_classes[VIEW_N] = {
 	&view_events_class,
 	&view_job_class,
 	&view_logs_class,
+	&view_sweep_class,
 };
 
 void
@@ -73,7 +74,7 @@ view_switch(struct tui *t, struct view *v, int64_t job)
 	t->prompt = PROMPT_NONE;
 	t->prompt_hint[0] = '\0';
 	t->cur = v;
-	if (v->id == VIEW_JOB || v->id == VIEW_LOGS) {
+	if (v->id == VIEW_JOB || v->id == VIEW_LOGS || v->id == VIEW_SWEEP) {
 		if (v->job != job)
 			v->sc.sel = v->sc.top = 0;
 		v->job = job;

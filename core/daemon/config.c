@@ -53,6 +53,9 @@ STR_OPTION(state_dir)
 STR_OPTION(executor)
 STR_OPTION(policy)
 STR_OPTION(node_name)
+STR_OPTION(cuda_checkpoint)
+STR_OPTION(slurm_partition)
+STR_OPTION(slurm_dir)
 
 static int
 config_set_fake_gpus(struct config *cfg, const char *v, char *cause, size_t n)
@@ -308,6 +311,53 @@ config_print_node_labels(const struct config *cfg, FILE *fp, const char *name)
 	config_print_str(fp, name, cfg->node_labels);
 }
 
+static int
+config_set_slurm_poll(struct config *cfg, const char *v, char *cause, size_t n)
+{
+	size_t len = strlen(v);
+	int64_t ms = -1;
+	char *end;
+
+	/* "500ms", or a duration: "1s", "2" (seconds). */
+	if (len > 2 && strcmp(v + len - 2, "ms") == 0) {
+		ms = strtoll(v, &end, 10);
+		if (end != v + len - 2)
+			ms = -1;
+	} else if (units_parse_duration(v, 1, &ms) == 0)
+		ms *= 1000;
+	if (ms < 100 || ms > 3600 * 1000) {
+		snprintf(cause, n,
+		    "slurm-poll-interval wants a duration from 100ms to 1h");
+		return GQ_EINVAL;
+	}
+	cfg->slurm_poll_ms = ms;
+	return 0;
+}
+
+static void
+config_print_slurm_poll(const struct config *cfg, FILE *fp, const char *name)
+{
+	fprintf(fp, "%s %lldms\n", name, (long long)cfg->slurm_poll_ms);
+}
+
+static int
+config_set_slurm_gpu_mem(struct config *cfg, const char *v, char *cause,
+    size_t n)
+{
+	if (units_parse_mem_mb(v, &cfg->slurm_gpu_mem_mb) != 0 ||
+	    cfg->slurm_gpu_mem_mb < 1) {
+		snprintf(cause, n, "slurm-gpu-mem wants a size such as 80G");
+		return GQ_EINVAL;
+	}
+	return 0;
+}
+
+static void
+config_print_slurm_gpu_mem(const struct config *cfg, FILE *fp, const char *name)
+{
+	fprintf(fp, "%s %lldM\n", name, (long long)cfg->slurm_gpu_mem_mb);
+}
+
 #define OPT(name, restart, field, help)                                        \
 	{                                                                      \
 		name, restart, config_set_##field, config_print_##field, help  \
@@ -317,7 +367,7 @@ static const struct option_def config_options[] = {
 	OPT("socket", 1, socket, "Unix socket path"),
 	OPT("state-dir", 1, state_dir, "store, job logs and job state"),
 	OPT("fake-gpus", 1, fake_gpus, "simulated GPUs: COUNT:MODEL,..."),
-	OPT("executor", 1, executor, "where jobs run: local"),
+	OPT("executor", 1, executor, "where jobs run: local or slurm"),
 	OPT("admin-group", 0, admin_group,
 	    "Unix group that may change "
 	    "any job"),
@@ -334,6 +384,14 @@ static const struct option_def config_options[] = {
 	OPT("mem", 1, mem, "memory jobs may use (default: all)"),
 	OPT("node-pool", 0, node_pool, "this node's pool"),
 	OPT("node-labels", 0, node_labels, "this node's labels: a,b"),
+	OPT("cuda-checkpoint", 1, cuda_checkpoint,
+	    "cuda-checkpoint's path, or none (default: found on PATH)"),
+	OPT("slurm-partition", 1, slurm_partition,
+	    "slurm: the partition for jobs without a pool"),
+	OPT("slurm-dir", 1, slurm_dir,
+	    "slurm: job scripts and logs, on a shared filesystem"),
+	OPT("slurm-poll-interval", 1, slurm_poll, "slurm: squeue so often"),
+	OPT("slurm-gpu-mem", 1, slurm_gpu_mem, "slurm: a GPU's memory"),
 	OPT("department", 0, department,
 	    "NAME deserved=GPUS limit=GPUS parent=DEPT"),
 	OPT("project", 0, project,
@@ -363,10 +421,8 @@ config_set(struct config *cfg, const char *key, const char *value, char *cause,
 {
 	const struct option_def *o = config_find(key);
 
-	if (o == NULL) {
-		snprintf(cause, n, "unknown option \"%s\"", key);
-		return GQ_EINVAL;
-	}
+	if (o == NULL)
+		return telemetry_config_set(cfg, key, value, cause, n);
 	if (*value == '\0') {
 		snprintf(cause, n, "option \"%s\" needs a value", key);
 		return GQ_EINVAL;
@@ -379,7 +435,9 @@ config_needs_restart(const char *key)
 {
 	const struct option_def *o = config_find(key);
 
-	return o == NULL || o->restart;
+	if (o == NULL)
+		return telemetry_config_needs_restart(key);
+	return o->restart;
 }
 
 void
@@ -389,6 +447,7 @@ config_print(const struct config *cfg, FILE *fp)
 
 	for (i = 0; i < NOPTIONS; i++)
 		config_options[i].print(cfg, fp, config_options[i].name);
+	telemetry_config_print(cfg, fp);
 }
 
 void
@@ -404,6 +463,9 @@ config_defaults(struct config *cfg)
 	cfg->sync_full = 1;
 	cfg->log_level = 2;
 	cfg->event_history = 16384;
+	cfg->slurm_poll_ms = 1000;
+	cfg->slurm_gpu_mem_mb = 80 * 1024;
+	telemetry_config_defaults(cfg);
 }
 
 void
@@ -418,7 +480,11 @@ config_done(struct config *cfg)
 	free(cfg->node_name);
 	free(cfg->node_pool);
 	free(cfg->node_labels);
+	free(cfg->cuda_checkpoint);
+	free(cfg->slurm_partition);
+	free(cfg->slurm_dir);
 	project_done(&cfg->projects);
+	telemetry_config_done(cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -553,4 +619,5 @@ config_changed_needing_restart(const struct config *old,
 		free(a);
 		free(b);
 	}
+	telemetry_config_changed(old, fresh, cb);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/daemon/telemetry-config.h"
 #include "core/project.h"
 
 #define CONFIG_MAX_LINE 4096
@@ -33,7 +34,14 @@ struct config {
 	struct projects projects; /* departments, projects, users, params */
 	char *node_pool;          /* this node's pool, or NULL */
 	char *node_labels;        /* its labels "a,b", or NULL */
+	char *cuda_checkpoint;    /* its path, "none", or NULL: PATH */
+	/* The slurm executor (docs/slurm.md). */
+	char *slurm_partition;    /* jobs without a pool go there, or NULL */
+	char *slurm_dir;          /* scripts and logs, or NULL: STATE/slurm */
+	int64_t slurm_poll_ms;    /* squeue every so often */
+	int64_t slurm_gpu_mem_mb; /* a Slurm GPU's memory */
 	int32_t line;             /* the file line being read, for errors */
+	struct tel_config gpu;    /* GPU options (telemetry-config.c) */
 };
 
 /* Defaults for this process (personal or system mode by uid). */

@@ -35,6 +35,10 @@
 #define PROTO_MAX_ID_PARAM      ((INT64_C(1) << 53) - 1)
 
 struct daemon;
+struct run_swap;
+struct run_quick;
+struct sweepd;
+struct telemetry;
 
 /* A job.logs follow on one connection. */
 struct follow {
@@ -76,7 +80,7 @@ struct jobrt {
 };
 
 /* An action to carry out once the turn's transaction is committed. */
-enum after_kind { AFTER_START, AFTER_CANCEL, AFTER_PREEMPT };
+enum after_kind { AFTER_START, AFTER_CANCEL, AFTER_PREEMPT, AFTER_SWAP };
 
 struct after {
 	enum after_kind kind;
@@ -136,6 +140,10 @@ struct daemon {
 	/* Usage that decays (fair share): finished runs, from the store. */
 	struct usage_book usage;
 	int64_t last_plan; /* when the scheduler last planned */
+	struct run_swap *swap; /* suspend and resume (run-swap.c) */
+	struct sweepd *sweepd; /* sweeps and their trials (sweepd.c) */
+	struct telemetry *tel; /* GPU telemetry (telemetry.c) */
+	struct run_quick *quick; /* incremental planning (run-input.c) */
 };
 
 struct evslot {
@@ -241,6 +249,87 @@ void run_stop(struct daemon *d, struct job *j);
 void run_requeue(struct daemon *d, struct job *j, const struct exec_result *res,
     int64_t now);
 
+/* run-swap.c: suspend, resume, swap (docs/swap.md). */
+enum run_swap_kind {
+	RUN_SWAP_USER,    /* job.suspend: back on job.resume */
+	RUN_SWAP_VERB,    /* job.swap's OUT: back when its GPUs are free */
+	RUN_SWAP_PREEMPT, /* the scheduler's preemption: back when free */
+	RUN_SWAP_IDLE,    /* run_swap_out (idle GPUs): back on job.resume */
+};
+/* "cuda-checkpoint", "signal", "stop" or "none" (borrowed). */
+const char *run_swap_mech_name(int mech);
+/* Finds cuda-checkpoint (config, else PATH); at start. */
+void run_swap_init(struct daemon *d);
+void run_swap_done(struct daemon *d);
+/*
+ * The mechanism a swap-out of j would use now (enum job_swap_mech):
+ * cuda-checkpoint, else its checkpoint signal, else a plain stop.  For a
+ * preemption a plain stop is never used: SIGTERM and requeue instead.
+ */
+int run_swap_mech(struct daemon *d, const struct job *j, int preempt);
+/*
+ * Starts swapping out a RUNNING job with mech.  for_job: the job it makes
+ * room for (0: none).  Returns 0, or GQ_ESTATE with *cause (new) when j
+ * cannot be swapped out now.
+ */
+int run_swap_begin(struct daemon *d, struct job *j, int mech,
+    enum run_swap_kind kind, int64_t for_job, const char *why, int64_t now,
+    char **cause);
+/*
+ * Swaps out an idle job (the gpu helper's idle reclaim) with the
+ * strongest mechanism there is; it comes back on job.resume.
+ */
+void run_swap_out(struct daemon *d, struct job *j, int64_t now,
+    const char *why);
+/*
+ * job.resume of a SUSPENDED job: it comes back now if its GPUs are free,
+ * else as soon as they are.  *waiting (new, or NULL) says for what.
+ */
+void run_swap_resume(struct daemon *d, struct job *j, int64_t now,
+    char **waiting);
+/* Each planning turn, first: pinned starts, resumes of suspended jobs. */
+void run_swap_plan(struct daemon *d, int64_t now);
+/* Each tick: outcomes of swap operations, suspended jobs that ended. */
+void run_swap_tick(struct daemon *d, int64_t now);
+/* After the commit: hands the job's swap operation to the executor. */
+void run_swap_after(struct daemon *d, struct job *j);
+/* Takes out of c what suspended jobs keep (host memory; GPU memory for a
+ * plain stop). */
+void run_swap_keep_all(struct daemon *d, struct cluster *c);
+/* The free capacity now: the cluster minus running and suspended jobs'
+ * holdings.  Free with cluster_done. */
+void run_swap_free(struct daemon *d, struct cluster *c);
+/* Seconds j has run in this attempt, suspended time left out. */
+int64_t run_swap_elapsed(const struct job *j, int64_t now);
+/* The job JSON's "suspended" and related members (jobjson.c). */
+void run_swap_json(struct daemon *d, const struct job *j, json_t *o);
+/* A SUSPENDED job's clean-up when it is requeued or ends. */
+void run_swap_clear(struct job *j);
+
+/* run-deps.c: after, afterok and hold. */
+/* Sets JOB_F_DEPENDENCY on waiting jobs; cancels those whose afterok
+ * can never be met. */
+void run_deps_plan(struct daemon *d, int64_t now);
+/* The job JSON's "after", "afterok" and "held" members. */
+void run_deps_json(const struct job *j, json_t *o);
+/*
+ * Reads job.submit's "after", "afterok" and "hold" into j.  Returns 0 or
+ * GQ_EINVAL / GQ_ENOENT with *cause (new).
+ */
+int run_deps_parse(struct daemon *d, struct job *j, json_t *params,
+    char **cause);
+
+/* run-nodes.c: the nodes of an executor that has its own (slurm). */
+/* Passes the slurm executor's settings into d->xctx. */
+void run_nodes_ctx(struct daemon *d);
+/* Builds d->cluster from the executor's nodes; 0 when it has none. */
+int run_nodes_init(struct daemon *d);
+/* Takes a changed node list in (indexes of known nodes kept). */
+void run_nodes_tick(struct daemon *d, int64_t now);
+/* The job JSON's member named after the executor: {id, state, reason}. */
+void run_nodes_json(struct daemon *d, const struct job *j, json_t *o,
+    int detail);
+
 /* dryrun.c: job.submit's dry run: would it start, when, whom would it
  * swap out (new object; j is not kept). */
 json_t *dryrun_submit(struct daemon *d, struct job *j, int64_t now);
@@ -258,6 +347,19 @@ struct run_input {
 void run_input_build(struct daemon *d, int64_t now, const struct job *extra,
     struct run_input *ri);
 void run_input_done(struct run_input *ri);
+/*
+ * The quick path: when nothing but new waiting jobs changed since the
+ * last plan (and the last full plan is recent), decides only those into
+ * p and returns 1; else 0, and a full plan is to be made.
+ */
+int run_input_quick(struct daemon *d, int64_t now, struct plan *p);
+/* A job changed (jobs_changed): the next plan may have to be a full one. */
+void run_input_changed(struct daemon *d, const struct job *j);
+/* After a plan (full or quick) was carried out: what the next compares. */
+void run_input_planned(struct daemon *d, int64_t now, int full,
+    const struct plan *p);
+/* True when quick decisions left jobs waiting and a full plan is due. */
+int run_input_due(struct daemon *d, int64_t now);
 /*
  * A ledger of who holds what, who waits and the fair-share standings now
  * (project.list, project.show).  Free with project_ledger_done.

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/daemon/daemon.h"
+#include "core/daemon/sweepd.h"
+#include "core/daemon/telemetry.h"
 
 static json_t *
 jobjson_share(int32_t milli)
@@ -181,6 +183,12 @@ jobjson_encode(struct daemon *d, const struct job *j, int detail)
 	json_object_set_new(o, "kill_grace_s", json_integer(j->kill_grace_s));
 	json_object_set_new(o, "wait", jobjson_wait(j));
 	jobjson_extras(j, o);
+	run_swap_json(d, j, o); /* suspended, swapping, pinned */
+	run_deps_json(j, o);    /* after, afterok, held */
+	/* The Slurm job of a job under the slurm executor. */
+	run_nodes_json(d, j, o, detail);
+	sweepd_json_job(d, j, o);
+	telemetry_jobjson(d, j, o, detail); /* enforcement, idle, usage */
 	if (detail)
 		json_object_set_new(o, "env", jobjson_env(j));
 	return o;

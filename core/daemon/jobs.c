@@ -84,6 +84,7 @@ jobs_add(struct daemon *d, struct job *j)
 void
 jobs_changed(struct daemon *d, struct job *j, int64_t now, int state_changed)
 {
+	run_input_changed(d, j); /* the quick path (run-input.c) */
 	store_begin(d->store);
 	store_job_put(d->store, j);
 	if (state_changed) {

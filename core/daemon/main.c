@@ -27,6 +27,7 @@ usage(FILE *fp)
 	    "  -S PATH           listen on this Unix socket\n"
 	    "  --state-dir DIR   store, logs and job state\n"
 	    "  --fake-gpus SPEC  simulated GPUs, e.g. 8:H100-80GB\n"
+	    "  --nvml-lib PATH   load NVML from PATH (libnvidia-ml.so.1)\n"
 	    "  --executor NAME   where jobs run (local)\n"
 	    "  -o NAME=VALUE     set any option of gpuqd.conf(5)\n"
 	    "  -d                log debug messages\n"
@@ -87,6 +88,9 @@ parse_opt(struct daemon *d, int ch, int *test)
 	case 'g':
 		add_opt(d, "fake-gpus", optarg);
 		break;
+	case 'N':
+		add_opt(d, "nvml-lib", optarg);
+		break;
 	case 'e':
 		add_opt(d, "executor", optarg);
 		break;
@@ -106,6 +110,7 @@ parse_args(struct daemon *d, int argc, char **argv)
 	static const struct option longs[] = { { "state-dir", required_argument,
 		                                   NULL, 's' },
 		{ "fake-gpus", required_argument, NULL, 'g' },
+		{ "nvml-lib", required_argument, NULL, 'N' },
 		{ "executor", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	int ch, test = 0;

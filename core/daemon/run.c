@@ -6,6 +6,7 @@
  * watch descriptor (a pidfd) or the tick.
  */
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "core/base/log.h"
 #include "core/base/xmalloc.h"
 #include "core/daemon/daemon.h"
+#include "core/daemon/telemetry.h"
+#include "core/daemon/sweepd.h"
 
 #define RUN_REPLAN_S 5 /* seconds between plans when nothing else asks */
 
@@ -95,17 +98,28 @@ run_schedule(struct daemon *d, int64_t now)
 {
 	struct run_input ri;
 	struct plan p;
+	int quick;
 
+	sweepd_turn(d, now); /* stopped trials' room goes to new ones */
 	d->sched_dirty = 0;
 	d->last_plan = now;
-	run_input_build(d, now, NULL, &ri);
+	run_swap_plan(d, now); /* dependencies, swap-ins, resumes */
 	plan_init(&p);
-	if ((ri.in.npending > 0 || ri.in.nrunning > 0) &&
-	    d->policy->plan(&ri.in, &p) != 0)
-		log_error("policy %s failed to plan", d->policy->name);
+	struct timespec t0, t1, t2; clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((quick = run_input_quick(d, now, &p)) == 0) {
+		run_input_build(d, now, NULL, &ri);
+		run_swap_keep_all(d, &ri.free_c);
+		if ((ri.in.npending > 0 || ri.in.nrunning > 0) &&
+		    d->policy->plan(&ri.in, &p) != 0)
+			log_error("policy %s failed to plan", d->policy->name);
+		run_input_done(&ri);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	run_apply_plan(d, &p, now);
+	run_input_planned(d, now, !quick, &p);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	log_info("TIMING %s active %zu decide %.3f ms apply+planned %.3f ms n %zu", quick ? "quick" : "full", d->nactive, (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6, (t2.tv_sec - t1.tv_sec) * 1e3 + (t2.tv_nsec - t1.tv_nsec) / 1e6, p.ndecisions + p.nwaiting);
 	plan_done(&p);
-	run_input_done(&ri);
 }
 
 static void
@@ -180,6 +194,9 @@ run_end_state(const struct job *j, const struct exec_result *res)
 		return JOB_CANCELLED;
 	if (j->end_intent == JOB_TIMEOUT)
 		return JOB_TIMEOUT;
+	if (res->final_state == JOB_CANCELLED ||
+	    res->final_state == JOB_TIMEOUT)
+		return (enum job_state)res->final_state; /* seen by Slurm */
 	if (res->exit_code == 0 && res->exit_signal == 0 &&
 	    res->reason[0] == '\0')
 		return JOB_COMPLETED;
@@ -221,7 +238,9 @@ run_check_job(struct daemon *d, struct job *j, int64_t now)
 {
 	struct exec_result res;
 
-	if (j->core.state != JOB_RUNNING || j->attempt <= 0)
+	if ((j->core.state != JOB_RUNNING &&
+	        j->core.state != JOB_SUSPENDED) ||
+	    j->attempt <= 0)
 		return;
 	memset(&res, 0, sizeof(res));
 	if (d->exec->check(&d->xctx, j, &res) == 0 && res.ended)
@@ -237,6 +256,7 @@ run_start(struct daemon *d, struct job *j)
 	if (j->core.state != JOB_RUNNING || j->sup_pid > 0)
 		return;
 	cause[0] = '\0';
+	telemetry_job_start(d, j); /* enforcement label, MPS limits */
 	rc = d->exec->start(&d->xctx, j, cause, sizeof(cause));
 	if (rc != 0) {
 		log_warn("job %lld could not start: %s", (long long)j->core.id,
@@ -263,7 +283,11 @@ run_after_commit(struct daemon *d)
 			run_start(d, j);
 		else if (d->after[i].kind == AFTER_PREEMPT)
 			run_stop(d, j);
-		else if (j->core.state == JOB_RUNNING && j->attempt > 0)
+		else if (d->after[i].kind == AFTER_SWAP)
+			run_swap_after(d, j);
+		else if ((j->core.state == JOB_RUNNING ||
+		             j->core.state == JOB_SUSPENDED) &&
+		    j->attempt > 0)
 			d->exec->cancel(&d->xctx, j, j->kill_grace_s);
 	}
 	d->nafter = 0;
@@ -278,8 +302,9 @@ run_cancel(struct daemon *d, struct job *j, enum job_state intent, int64_t now,
 		return;
 	}
 	/* A job being swapped out may still be cancelled: then it ends. */
-	if (j->core.state != JOB_RUNNING ||
-	    (j->end_intent != 0 && j->end_intent != JOB_INTENT_REQUEUE))
+	if ((j->core.state != JOB_RUNNING && j->core.state != JOB_SUSPENDED) ||
+	    (j->end_intent != 0 && j->end_intent != JOB_INTENT_REQUEUE &&
+	        j->end_intent != JOB_INTENT_SUSPEND))
 		return;
 	j->end_intent = (int32_t)intent;
 	job_set_reason(j, reason);
@@ -300,7 +325,7 @@ run_tick(struct daemon *d, int64_t now)
 		if (j->core.state != JOB_RUNNING)
 			continue;
 		if (j->core.req.time_limit_s > 0 && j->end_intent == 0 &&
-		    now - j->start_time >= j->core.req.time_limit_s) {
+		    run_swap_elapsed(j, now) >= j->core.req.time_limit_s) {
 			snprintf(why, sizeof(why),
 			    "time limit of %llds reached",
 			    (long long)j->core.req.time_limit_s);
@@ -310,11 +335,13 @@ run_tick(struct daemon *d, int64_t now)
 			run_check_job(d, j, now);
 	}
 	last_poll = now;
+	run_swap_tick(d, now); /* swap outcomes; suspended jobs that end */
 	/*
 	 * Time alone changes a plan: protections end, reservations come due,
 	 * estimates age.  Plan again now and then while anything is queued.
 	 */
-	if (now - d->last_plan >= RUN_REPLAN_S && d->nactive > 0)
+	if ((now - d->last_plan >= RUN_REPLAN_S && d->nactive > 0) ||
+	    run_input_due(d, now))
 		d->sched_dirty = 1;
 	if (store_in_txn(d->store) || d->nafter > 0 || d->sched_dirty)
 		daemon_kick(d);
@@ -342,7 +369,9 @@ run_recover_one(struct daemon *d, struct job *j, int64_t now)
 		    (long long)j->core.id, (long long)j->sup_pid);
 		run_watch(d, j);
 		/* A stop the crash may have kept from being sent. */
-		if (j->end_intent == JOB_INTENT_REQUEUE)
+		if (j->life != NULL && j->life->op != JOB_SWAP_OP_NONE)
+			run_swap_after(d, j);
+		else if (j->end_intent == JOB_INTENT_REQUEUE)
 			run_stop(d, j);
 		else if (j->end_intent != 0)
 			d->exec->cancel(&d->xctx, j, j->kill_grace_s);
@@ -362,7 +391,8 @@ run_recover(struct daemon *d)
 
 	running = xreallocarray(NULL, d->nactive + 1, sizeof(*running));
 	for (i = 0; i < d->nactive; i++)
-		if (d->active[i]->core.state == JOB_RUNNING)
+		if (d->active[i]->core.state == JOB_RUNNING ||
+		    d->active[i]->core.state == JOB_SUSPENDED)
 			running[n++] = d->active[i];
 	for (i = 0; i < n; i++) {
 		if (running[i]->sup_pid > 0 || running[i]->attempt > 0)

@@ -18,6 +18,8 @@
 #include "core/base/log.h"
 #include "core/base/xmalloc.h"
 #include "core/daemon/daemon.h"
+#include "core/daemon/sweepd.h"
+#include "core/daemon/telemetry.h"
 #include "remote/sockpath.h"
 
 int64_t
@@ -95,7 +97,9 @@ daemon_tick_cb(uv_timer_t *h)
 	int64_t now = daemon_now();
 
 	run_tick(d, now);
+	run_nodes_tick(d, now);
 	follow_tick(d);
+	sweepd_tick(d, now);
 	if (now - d->last_prune >= 3600) {
 		/* Retried requests come within minutes; a week is generous. */
 		store_begin(d->store);
@@ -134,6 +138,7 @@ daemon_stop(struct daemon *d)
 		conn_close(c, "daemon stopping");
 	}
 	uv_timer_stop(&d->tick);
+	telemetry_stop(d);
 	uv_signal_stop(&d->sigterm);
 	uv_signal_stop(&d->sigint);
 	uv_signal_stop(&d->sighup);
@@ -196,6 +201,7 @@ daemon_reload(struct daemon *d)
 	d->cfg.log_level = fresh.log_level;
 	log_init("gpuqd", (enum log_level)d->cfg.log_level);
 	daemon_reload_projects(d, &fresh);
+	telemetry_reload(d, &fresh);
 	config_done(&fresh);
 	d->sched_dirty = 1;
 	daemon_kick(d);
@@ -344,23 +350,11 @@ daemon_open_store(struct daemon *d)
 	return rc;
 }
 
+/* The probes of core/gpu (fake, NVML, nvidia-smi): telemetry.c. */
 static int
 daemon_init_gpus(struct daemon *d)
 {
-	char cause[256];
-	size_t i;
-
-	memset(&d->inv, 0, sizeof(d->inv));
-	if (d->cfg.fake_gpus != NULL &&
-	    gpu_fake_parse(d->cfg.fake_gpus, d->host, &d->inv, cause,
-	        sizeof(cause)) != 0) {
-		log_error("%s", cause);
-		return GQ_EINVAL;
-	}
-	d->gpu_ids = xcalloc(d->inv.ngpus + 1, sizeof(char *));
-	for (i = 0; i < d->inv.ngpus; i++)
-		d->gpu_ids[i] = xstrdup(d->inv.gpus[i].uuid);
-	return 0;
+	return telemetry_open(d);
 }
 
 static void
@@ -372,6 +366,8 @@ daemon_init_cluster(struct daemon *d)
 	int32_t idx;
 	size_t i;
 
+	if (run_nodes_init(d)) /* the executor's nodes (slurm) */
+		return;
 	if (cpus == 0)
 		cpus = (int32_t)sysconf(_SC_NPROCESSORS_ONLN) * 1000;
 	if (mem == 0 && sysinfo(&si) == 0)
@@ -405,6 +401,8 @@ daemon_init_exec(struct daemon *d, const char *self_exe)
 	d->xctx.self_exe = self_exe;
 	d->xctx.drop_privileges = geteuid() == 0;
 	d->xctx.gpu_ids = (const char *const *)d->gpu_ids;
+	run_nodes_ctx(d); /* the slurm executor's settings */
+	run_swap_init(d); /* finds cuda-checkpoint */
 	return 0;
 }
 
@@ -452,9 +450,11 @@ daemon_init(struct daemon *d, const char *self_exe)
 	daemon_init_cluster(d);
 	events_init(d, d->cfg.event_history);
 	jobs_load(d);
+	sweepd_load(d);
 	run_projects_apply(d, daemon_now());
 	run_recover(d);
 	daemon_init_handles(d);
+	telemetry_start(d);
 	return daemon_listen(d);
 }
 
@@ -488,6 +488,9 @@ daemon_run(struct daemon *d)
 	uv_walk(d->loop, daemon_close_walk, NULL);
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	events_done(d);
+	sweepd_free(d);
+	run_swap_done(d);
+	telemetry_free(d);
 	store_close(d->store);
 	return 0;
 }

@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "core/daemon/telemetry.h"
 #include "core/daemon/verbs.h"
 
 /* What running jobs hold on each GPU of the node. */
@@ -34,14 +35,17 @@ status_gpu(struct daemon *d, int32_t i, int32_t milli, int64_t mem,
 {
 	const struct gpu_info *g = &d->inv.gpus[i];
 	struct gpu_sample s;
+	json_t *o;
 
-	gpu_fake_sample(g, milli, mem, now, &s);
-	return json_pack("{s:i,s:s,s:s,s:s,s:I,s:f,s:I,s:i,s:I,s:i,s:i,s:o}",
+	telemetry_gpu_sample(d, i, milli, mem, now, &s);
+	o = json_pack("{s:i,s:s,s:s,s:s,s:I,s:f,s:I,s:i,s:I,s:i,s:i,s:o}",
 	    "index", i, "uuid", g->uuid, "name", g->name, "model", g->model,
 	    "mem_mb", (json_int_t)g->mem_mb, "alloc", milli / 1000.0,
 	    "alloc_mem_mb", (json_int_t)mem, "util_pct", s.util_pct,
 	    "mem_used_mb", (json_int_t)s.mem_used_mb, "temp_c", s.temp_c,
 	    "power_w", s.power_w, "jobs", jobs);
+	telemetry_gpu_json(d, i, o); /* null when unknown, "state": "lost" */
+	return o;
 }
 
 static json_t *

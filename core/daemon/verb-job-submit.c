@@ -306,7 +306,8 @@ submit_parse(struct verb_ctx *v, struct job *j, char **cause)
 		"project", "gpus", "gpu_mem_mb", "cpus", "mem_mb",
 		"time_limit_s", "class", "priority", "preemptible",
 		"kill_grace_s", "pool", "labels", "gpu_model", "nodes",
-		"checkpoint_signal", "dry_run", NULL };
+		"checkpoint_signal", "dry_run", "after", "afterok", "hold",
+		NULL };
 	size_t bytes = 0;
 	char why[256];
 	int rc;
@@ -317,7 +318,8 @@ submit_parse(struct verb_ctx *v, struct job *j, char **cause)
 	    (rc = submit_req(j, v->params, cause)) != 0 ||
 	    (rc = submit_meta(j, v->params, cause)) != 0 ||
 	    (rc = submit_where(j, v->params, cause)) != 0 ||
-	    (rc = submit_project(v, j, cause)) != 0)
+	    (rc = submit_project(v, j, cause)) != 0 ||
+	    (rc = run_deps_parse(v->d, j, v->params, cause)) != 0)
 		return rc;
 	if (bytes > JOB_MAX_ARGBYTES) {
 		*cause = xstrdup("argv and env together exceed 256 KiB");

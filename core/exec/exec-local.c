@@ -22,6 +22,7 @@
 #include "core/base/error.h"
 #include "core/base/xmalloc.h"
 #include "core/exec/exec-state.h"
+#include "core/exec/exec-swap.h"
 #include "core/exec/exec.h"
 
 /* Variables the executor sets; a job's own values for them are dropped. */
@@ -174,6 +175,18 @@ out:
 	return rc;
 }
 
+/* Whether the daemon sets kv's variable itself (j->xenv). */
+static int
+exec_local_in_xenv(const struct job *j, const char *kv)
+{
+	size_t i, len = strcspn(kv, "=");
+
+	for (i = 0; j->xenv != NULL && j->xenv[i] != NULL; i++)
+		if (strncmp(j->xenv[i], kv, len) == 0 && j->xenv[i][len] == '=')
+			return 1;
+	return 0;
+}
+
 /* The job's environment plus ours, as a JSON array (new) or NULL. */
 static json_t *
 exec_local_env(const struct exec_ctx *x, const struct job *j, char *cause,
@@ -183,7 +196,8 @@ exec_local_env(const struct exec_ctx *x, const struct job *j, char *cause,
 	size_t i;
 
 	for (i = 0; j->env != NULL && j->env[i] != NULL; i++) {
-		if (exec_local_is_own(j->env[i]))
+		if (exec_local_is_own(j->env[i]) ||
+		    exec_local_in_xenv(j, j->env[i]))
 			continue;
 		if (exec_local_env_add(env, xstrdup(j->env[i])) != 0) {
 			snprintf(cause, n, "environment is not valid UTF-8");
@@ -195,6 +209,9 @@ exec_local_env(const struct exec_ctx *x, const struct job *j, char *cause,
 		json_decref(env);
 		return NULL;
 	}
+	/* The daemon's own for this start (GPU enforcement, MPS limits). */
+	for (i = 0; j->xenv != NULL && j->xenv[i] != NULL; i++)
+		exec_local_env_add(env, xstrdup(j->xenv[i]));
 	return env;
 }
 
@@ -364,6 +381,7 @@ exec_local_spawn_init(struct exec_local_spawn *s, const struct exec_ctx *x,
 	sigaddset(&s->mask, SIGTERM);
 	sigaddset(&s->mask, SIGINT);
 	sigaddset(&s->mask, SIGCHLD);
+	sigaddset(&s->mask, SIGUSR1);
 }
 
 /* Lets the supervisor go on once its start time is known. */
@@ -519,7 +537,7 @@ out:
 }
 
 /* The process that holds j now: the claim's owner, else the supervisor. */
-static void
+void
 exec_local_holder(const struct exec_ctx *x, const struct job *j, pid_t *pid,
     uint64_t *start)
 {
@@ -644,28 +662,34 @@ exec_local_check(const struct exec_ctx *x, const struct job *j,
  * (supervise.c).  Through a pidfd where there is one, so that a reused pid
  * is never signalled.
  */
-static int
-exec_local_signal(pid_t pid, uint64_t start, int32_t value)
+int
+exec_local_signal_to(pid_t pid, uint64_t start, int signo, int32_t value)
 {
 	siginfo_t si;
 	int fd, rc;
 
 	memset(&si, 0, sizeof(si));
-	si.si_signo = SIGTERM;
+	si.si_signo = signo;
 	si.si_code = SI_QUEUE;
 	si.si_pid = getpid();
 	si.si_uid = getuid();
 	si.si_value.sival_int = value < 0 ? 0 : value;
 	if ((fd = exec_local_pidfd(pid, start)) >= 0) {
-		rc = (int)syscall(SYS_pidfd_send_signal, fd, SIGTERM, &si, 0);
+		rc = (int)syscall(SYS_pidfd_send_signal, fd, signo, &si, 0);
 		close(fd);
 	} else if (exec_state_alive(pid, start))
-		rc = sigqueue(pid, SIGTERM, si.si_value);
+		rc = sigqueue(pid, signo, si.si_value);
 	else
 		return 0;
 	if (rc == 0 || errno == ESRCH)
 		return 0;
 	return errno == EPERM ? GQ_EPERM : GQ_EIO;
+}
+
+static int
+exec_local_signal(pid_t pid, uint64_t start, int32_t value)
+{
+	return exec_local_signal_to(pid, start, SIGTERM, value);
 }
 
 static int
@@ -757,6 +781,23 @@ exec_local_log_path(const struct exec_ctx *x, int64_t job_id,
 	    stream);
 }
 
+/* The environment the job's processes see, for job.attach. */
+static char **
+exec_local_job_env(const struct exec_ctx *x, const struct job *j)
+{
+	char cause[256], **v;
+	json_t *env;
+	size_t i;
+
+	if ((env = exec_local_env(x, j, cause, sizeof(cause))) == NULL)
+		return NULL;
+	v = xcalloc(json_array_size(env) + 1, sizeof(char *));
+	for (i = 0; i < json_array_size(env); i++)
+		v[i] = xstrdup(json_string_value(json_array_get(env, i)));
+	json_decref(env);
+	return v;
+}
+
 const struct executor exec_local = {
 	.name = "local",
 	.start = exec_local_start,
@@ -766,4 +807,8 @@ const struct executor exec_local = {
 	.recover = exec_local_recover,
 	.log_path = exec_local_log_path,
 	.stop = exec_local_stop,
+	.suspend = exec_swap_suspend,
+	.resume = exec_swap_resume,
+	.swap_check = exec_swap_check,
+	.job_env = exec_local_job_env,
 };

@@ -6,6 +6,7 @@
 /* Every executor, the default first. */
 static const struct executor *const exec_table[] = {
 	&exec_local,
+	&exec_slurm,
 	NULL,
 };
 

@@ -25,6 +25,7 @@
 #include "core/base/log.h"
 #include "core/base/xmalloc.h"
 #include "core/exec/exec-state.h"
+#include "core/exec/exec-swap.h"
 #include "core/exec/exec.h"
 
 #define SUPERVISE_MAX_GROUPS 65536
@@ -58,6 +59,7 @@ struct supervise {
 	int sfd;          /* signalfd for SIGTERM, SIGINT, SIGCHLD */
 	pid_t pid;        /* the job, leader of its process group */
 	int64_t deadline; /* monotonic ms when SIGKILL goes; -1: none */
+	struct supervise_swap swap; /* suspend and resume (SIGUSR1) */
 };
 
 static void
@@ -104,6 +106,7 @@ supervise_signals(struct supervise *s)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
 		return GQ_EIO;
 	signal(SIGHUP, SIG_IGN);
@@ -335,6 +338,9 @@ supervise_term(struct supervise *s, int grace_s, int signo)
 	log_info("stopping job %ld (signal %d, grace %d s)", (long)s->pid,
 	    signo, grace_s);
 	kill(-s->pid, signo);
+	/* A suspended job must run to hear it (docs/swap.md). */
+	if (s->swap.state != 0)
+		kill(-s->pid, SIGCONT);
 	deadline = supervise_now_ms() + (int64_t)grace_s * 1000;
 	if (s->deadline < 0 || deadline < s->deadline)
 		s->deadline = deadline;
@@ -346,6 +352,9 @@ supervise_read_signals(struct supervise *s)
 	struct signalfd_siginfo si;
 
 	while (read(s->sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGUSR1)
+			supervise_swap_handle(&s->swap, s->dir, s->attempt,
+			    s->pid, s->deadline >= 0);
 		if (si.ssi_signo != SIGTERM && si.ssi_signo != SIGINT)
 			continue;
 		/*

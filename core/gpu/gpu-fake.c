@@ -258,3 +258,81 @@ gpu_fake_sample(const struct gpu_info *g, int32_t alloc_milli,
 	idle = pmax / 10;
 	out->power_w = (int32_t)(idle + (pmax - idle) * out->util_pct / 100);
 }
+
+/* Nominal memory sizes in GB, for a model's name. */
+static const int gpu_fake_sizes[] = { 2, 4, 6, 8, 10, 11, 12, 16, 20, 24, 32,
+	40, 48, 64, 80, 94, 96, 128, 141, 180, 192, 256, 288 };
+
+/*
+ * The nominal size nearest to mem_mb MiB.  Boards report a little less
+ * than the label (an 80GB H100 shows 81559 MiB, an L4 23034 MiB), so the
+ * nearest label wins, not a rounding of the MiB.
+ */
+static int
+gpu_fake_nominal_gb(int64_t mem_mb)
+{
+	double gib = (double)mem_mb / 1024.0, best_err = 1e9, err;
+	int best = (int)(gib + 0.5);
+	size_t i;
+
+	for (i = 0; i < sizeof(gpu_fake_sizes) / sizeof(gpu_fake_sizes[0]);
+	     i++) {
+		err = gib / gpu_fake_sizes[i];
+		err = err > 1 ? err - 1 : 1 - err;
+		if (err < best_err && err < 0.12) {
+			best_err = err;
+			best = gpu_fake_sizes[i];
+		}
+	}
+	return best > 0 ? best : 1;
+}
+
+/* The first word of name with a digit in it ("H100", "A100-SXM4-80GB"). */
+static int
+gpu_fake_word(const char *name, char *out, size_t n)
+{
+	const char *p = name, *w, *dash;
+	size_t len;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		w = p;
+		while (*p != '\0' && *p != ' ')
+			p++;
+		len = (size_t)(p - w);
+		if (len == 0 || strcspn(w, "0123456789") >= len)
+			continue;
+		/* "A100-SXM4-80GB": the family is before the first dash. */
+		if ((dash = memchr(w, '-', len)) != NULL && dash > w)
+			len = (size_t)(dash - w);
+		if (len >= n)
+			len = n - 1;
+		memcpy(out, w, len);
+		out[len] = '\0';
+		return 0;
+	}
+	return GQ_EINVAL;
+}
+
+void
+gpu_fake_model_of(const char *name, int64_t mem_mb, char *out, size_t n)
+{
+	char word[24];
+	size_t i;
+
+	for (i = 0; i < GPU_FAKE_NMODELS; i++)
+		if (strcmp(name, gpu_fake_models[i].name) == 0 &&
+		    (mem_mb <= 0 ||
+		        gpu_fake_nominal_gb(mem_mb) ==
+		            gpu_fake_nominal_gb(gpu_fake_models[i].mem_mb))) {
+			snprintf(out, n, "%s", gpu_fake_models[i].canon);
+			return;
+		}
+	if (gpu_fake_word(name, word, sizeof(word)) != 0)
+		snprintf(word, sizeof(word), "GPU");
+	if (mem_mb > 0)
+		snprintf(out, n, "%s-%dGB", word, gpu_fake_nominal_gb(mem_mb));
+	else
+		snprintf(out, n, "%s", word);
+}

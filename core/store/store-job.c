@@ -14,6 +14,7 @@
 #include "core/base/xmalloc.h"
 #include "core/store/store.h"
 #include "core/store/store-int.h"
+#include "core/store/store-life.h"
 
 /*
  * The columns of jobs (created by migrations 1 and 2 in store.c), in the
@@ -56,7 +57,8 @@
 	X(REQ_GPU_MODEL, "req_gpu_model")                                      \
 	X(REQ_NODES, "req_nodes")                                              \
 	X(CKPT_SIGNAL, "ckpt_signal")                                          \
-	X(PREEMPTIONS, "preemptions")
+	X(PREEMPTIONS, "preemptions")                                          \
+	X(LIFE, "life")
 
 enum store_job_col {
 #define STORE_JOB_COL_ENUM(name, sql) JC_##name,
@@ -308,7 +310,7 @@ int
 store_job_put(struct store *st, const struct job *j)
 {
 	sqlite3_stmt *s = st->stmt[SS_JOB_PUT];
-	char *argv = NULL, *env = NULL, *alloc;
+	char *argv = NULL, *env = NULL, *alloc, *life;
 	int e, rc;
 
 	if ((rc = store_job_strv_encode(j->argv, j->argc, &argv)) != 0 ||
@@ -324,7 +326,9 @@ store_job_put(struct store *st, const struct job *j)
 	e |= store_bind_text(s, JC_ALLOC + 1, alloc);
 	e |= store_bind_text(s, JC_ARGV + 1, argv);
 	e |= store_bind_text(s, JC_ENV + 1, env);
+	e |= store_bind_text(s, JC_LIFE + 1, life = store_life_encode(j));
 	rc = store_run(st, s, e, "put job");
+	free(life);
 	free(argv);
 	free(env);
 	free(alloc);
@@ -410,6 +414,8 @@ store_job_decode(sqlite3_stmt *s, struct job *j)
 	if ((rc = store_job_decode_core(s, &j->core)) != 0)
 		return rc;
 	store_job_decode_run(s, j);
+	if ((rc = store_life_decode(j, store_col_text(s, JC_LIFE))) != 0)
+		return rc;
 	if ((rc = store_job_strv_decode(j, store_col_text(s, JC_ARGV),
 	         JOB_MAX_ARGS, job_set_argv)) != 0)
 		return rc;

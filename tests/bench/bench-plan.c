@@ -5,10 +5,13 @@
  *               empty cluster) and steady (a full one, 8,000 running)
  *   stream      new jobs arriving one at a time, each planned in full,
  *               behind queues of several lengths: decisions per second
+ *   quick       new jobs arriving one at a time, each decided by the quick
+ *               path (core/sched-quick.h) against the last full plan, as
+ *               gpuqd does between full plans: time per new job
  *
  * Prints figures; asserts nothing about time (TESTING.md).  Usage:
- * bench-plan [-w] [-m cold|steady|stream] [-n waiting] [-N nodes] [-r repeats]
- * [-p policy]
+ * bench-plan [-w] [-m cold|steady|stream|quick] [-n waiting] [-N nodes]
+ * [-r repeats] [-p policy]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 
 #include "core/base/xmalloc.h"
 #include "core/project.h"
+#include "core/sched-quick.h"
 #include "core/sched.h"
 
 struct bench {
@@ -29,6 +33,10 @@ struct bench {
 	uint64_t rng;
 	int64_t now;
 	const struct sched_policy *policy;
+	/* Kept from plan to plan, as gpuqd keeps them. */
+	struct sched_scratch scratch;
+	struct plan plan;
+	struct sched_quick *quick; /* filled by the next plan when set */
 };
 
 static uint64_t
@@ -196,9 +204,12 @@ bench_plan(struct bench *b, size_t *starts, size_t *preempts)
 	in.nrunning = nr;
 	in.now = b->now;
 	in.projects = &b->p;
-	plan_init(&p);
-	b->policy->plan(&in, &p);
+	in.scratch = &b->scratch;
+	in.quick = b->quick;
+	plan_reset(&b->plan);
+	b->policy->plan(&in, &b->plan);
 	t = bench_ms() - t0;
+	p = b->plan;
 	*starts = *preempts = 0;
 	for (i = 0; i < p.ndecisions; i++) {
 		if (p.decisions[i].kind == DECIDE_START)
@@ -206,7 +217,6 @@ bench_plan(struct bench *b, size_t *starts, size_t *preempts)
 		else
 			(*preempts)++;
 	}
-	plan_done(&p);
 	free(fc.nodes);
 	free(pend);
 	free(run);
@@ -282,6 +292,66 @@ bench_stream(struct bench *b, int nodes, int waiting, int arrivals)
 	    waiting, sum / arrivals, arrivals / (sum / 1e3));
 }
 
+/* The cluster with every node's GPUs full but the last `free` nodes. */
+static void
+bench_fill_some(struct bench *b, size_t free_nodes, int64_t first_id)
+{
+	size_t keep = 0, i;
+
+	bench_fill(b, first_id);
+	for (i = 0; i < b->nrunning; i++) {
+		if ((size_t)b->jobs[i].alloc.node < b->c.nnodes - free_nodes)
+			b->jobs[keep++] = b->jobs[i];
+	}
+	b->nrunning = keep;
+}
+
+/*
+ * A full plan of `waiting` jobs (kept for the quick path), then
+ * `arrivals` new jobs, each decided alone by the quick path.
+ */
+static void
+bench_quick(struct bench *b, int nodes, int waiting, int arrivals,
+    size_t free_nodes)
+{
+	const struct job_core *one;
+	struct sched_quick q;
+	size_t starts, preempts, quick_starts = 0, i;
+	double full, t0, sum = 0, worst = 0, t;
+	struct job_core j;
+	int k;
+
+	bench_reset(b, nodes, 11);
+	bench_fill_some(b, free_nodes, 1000000);
+	for (k = 0; k < waiting; k++) {
+		bench_job(b, k + 1);
+		b->npending++;
+	}
+	sched_quick_init(&q);
+	b->quick = &q;
+	full = bench_plan(b, &starts, &preempts);
+	b->quick = NULL;
+	for (k = 0; k < arrivals; k++) {
+		j = *bench_job(b, 500000 + k);
+		j.submit_time = b->now;
+		one = &j;
+		plan_reset(&b->plan);
+		t0 = bench_ms();
+		sched_quick_plan(&q, &one, 1, b->now, &b->plan);
+		t = bench_ms() - t0;
+		sum += t;
+		worst = t > worst ? t : worst;
+		for (i = 0; i < b->plan.ndecisions; i++)
+			quick_starts += b->plan.decisions[i].kind == DECIDE_START;
+	}
+	printf("quick behind %7d waiting, %4zu nodes free: full plan %6.1f "
+	       "ms (%zu starts); then %.3f ms per new job (worst %.3f), "
+	       "%zu of %d started\n",
+	    waiting, free_nodes, full, starts, sum / arrivals, worst,
+	    quick_starts, arrivals);
+	sched_quick_done(&q);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -312,13 +382,15 @@ main(int argc, char **argv)
 		default:
 			fprintf(stderr,
 			    "usage: bench-plan [-w] [-m cold|steady|"
-			    "stream] [-n waiting] [-N nodes] [-r "
+			    "stream|quick] [-n waiting] [-N nodes] [-r "
 			    "repeats] [-p policy]\n");
 			return 2;
 		}
 	}
 	memset(&b, 0, sizeof(b));
 	b.now = 1700000000;
+	sched_scratch_init(&b.scratch);
+	plan_init(&b.plan);
 	if ((b.policy = sched_policy_find(policy)) == NULL) {
 		fprintf(stderr, "bench-plan: no policy %s\n", policy);
 		return 2;
@@ -337,8 +409,15 @@ main(int argc, char **argv)
 		bench_stream(&b, nodes, 10000, 50);
 		bench_stream(&b, nodes, waiting, 10);
 	}
+	if (!*only || strcmp(only, "quick") == 0) {
+		bench_quick(&b, nodes, waiting, 1000, 0);
+		bench_quick(&b, nodes, waiting, 1000, (size_t)nodes / 10);
+		bench_quick(&b, nodes, 100, 1000, (size_t)nodes / 2);
+	}
 	free(b.jobs);
 	cluster_done(&b.c);
 	project_done(&b.p);
+	plan_done(&b.plan);
+	sched_scratch_done(&b.scratch);
 	return 0;
 }

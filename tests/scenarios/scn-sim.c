@@ -16,6 +16,8 @@ scn_sim_start(struct scn *s, struct scn_job *j, const struct decision *d)
 
 	j->core.state = JOB_RUNNING;
 	j->core.alloc = d->alloc;
+	j->core.pin = NULL; /* it came back: the pin is spent */
+	j->has_pin = 0;
 	j->core.ngang = d->ngang;
 	if (d->ngang > 0)
 		memcpy(j->gang, d->gang, (size_t)d->ngang * sizeof(*d->gang));

@@ -10,6 +10,7 @@
 #include "core/base/error.h"
 #include "core/base/units.h"
 #include "core/base/xmalloc.h"
+#include "core/sched-quick.h"
 #include "tests/scenarios/scn.h"
 
 int
@@ -234,13 +235,38 @@ scn_job_meta(struct scn *s, struct scn_job *j, char *tok)
 	} else if ((v = scn_val(tok, "runtime")) != NULL) {
 		if (units_parse_duration(v, 60, &j->runtime) != 0)
 			return scn_fail(s, "bad runtime %s", v);
-	} else if (strcmp(tok, "held") == 0)
+	} else if (strcmp(tok, "new") == 0)
+		j->fresh = 1;
+	else if (strcmp(tok, "held") == 0)
 		c->flags |= JOB_F_HELD;
 	else if (strcmp(tok, "after") == 0)
 		c->flags |= JOB_F_DEPENDENCY;
 	else
 		return 1;
 	return 0;
+}
+
+static int scn_job_alloc(struct scn *s, struct scn_job *j, const char *nodes,
+    const char *gpus);
+
+/* A pending job's pin: pin=NODE gpu=0,1 (its share of each GPU). */
+static int
+scn_job_pin(struct scn *s, struct scn_job *j, const char *node,
+    const char *gpus)
+{
+	struct alloc saved = j->core.alloc;
+	int32_t ngang = j->core.ngang;
+	int rc;
+
+	if (strchr(node, ',') != NULL)
+		return scn_fail(s, "pin= names one node");
+	rc = scn_job_alloc(s, j, node, gpus);
+	j->pin = j->core.alloc;
+	j->has_pin = 1;
+	j->core.alloc = saved;
+	j->core.ngang = ngang;
+	j->core.gang = NULL;
+	return rc;
 }
 
 /* The allocation of a running job: node=a[,b] gpu=0,1 on each node. */
@@ -290,7 +316,7 @@ static int
 scn_job(struct scn *s, char **tok, int n, int running)
 {
 	struct scn_job *j = scn_job_new(s, tok[1]);
-	const char *node = NULL, *gpu = "", *v;
+	const char *node = NULL, *gpu = "", *pin = NULL, *v;
 	int i, rc;
 
 	for (i = 2; i < n; i++) {
@@ -300,6 +326,8 @@ scn_job(struct scn *s, char **tok, int n, int running)
 				return -1;
 		} else if ((v = scn_val(tok[i], "node")) != NULL)
 			node = v;
+		else if ((v = scn_val(tok[i], "pin")) != NULL && !running)
+			pin = v;
 		else if ((v = scn_val(tok[i], "gpu")) != NULL)
 			gpu = v;
 		else if ((v = scn_val(tok[i], "start")) != NULL) {
@@ -313,7 +341,7 @@ scn_job(struct scn *s, char **tok, int n, int running)
 	model_req_defaults(&j->core.req);
 	j->core.state = running ? JOB_RUNNING : JOB_PENDING;
 	if (!running)
-		return 0;
+		return pin != NULL ? scn_job_pin(s, j, pin, gpu) : 0;
 	if (node == NULL)
 		return scn_fail(s, "a running job needs node=");
 	if (j->core.start_time == 0)
@@ -401,6 +429,7 @@ static int
 scn_step_line(struct scn *s, char **tok, int n)
 {
 	int64_t d;
+	int rc;
 
 	if (strcmp(tok[0], "expect") == 0) {
 		if (n == 2 && strcmp(tok[1], "history") == 0) {
@@ -408,7 +437,10 @@ scn_step_line(struct scn *s, char **tok, int n)
 			return 0;
 		}
 		scn_expect_begin(s, 0);
-		return scn_plan(s);
+		s->quick = n == 2 && strcmp(tok[1], "quick") == 0;
+		rc = scn_plan(s);
+		s->quick = 0;
+		return rc;
 	}
 	if (strcmp(tok[0], "end") == 0) {
 		scn_expect_end(s);
@@ -505,15 +537,19 @@ scn_free(struct scn *s, struct cluster *c)
 		if (s->jobs[i].core.state != JOB_RUNNING)
 			continue;
 		cluster_take(c, &s->jobs[i].core.alloc);
-		if (s->jobs[i].core.gang != NULL)
-			for (int32_t g = 0; g < s->jobs[i].core.ngang; g++)
-				cluster_take(c, &s->jobs[i].core.gang[g]);
+		for (int32_t g = 0; g < s->jobs[i].core.ngang; g++)
+			cluster_take(c, &s->jobs[i].gang[g]);
 	}
 }
 
-/* The jobs in one of three orders: as written, reversed, rotated. */
+/*
+ * The jobs in one of three orders: as written, reversed, rotated.  While
+ * planning for "expect quick", pending jobs marked new only when fresh,
+ * the others only when not.
+ */
 static size_t
-scn_pick(struct scn *s, int order, int running, const struct job_core **out)
+scn_pick(struct scn *s, int order, int running, int fresh,
+    const struct job_core **out)
 {
 	size_t i, k, n = 0, total = s->njobs;
 	struct scn_job *j;
@@ -523,10 +559,14 @@ scn_pick(struct scn *s, int order, int running, const struct job_core **out)
 		    order == 1 ? total - 1 - k :
 		                 (k + total / 2) % total;
 		j = &s->jobs[i];
+		/* The jobs array may have moved since these were set. */
+		j->core.gang = j->core.ngang > 0 ? j->gang : NULL;
+		j->core.pin = j->has_pin ? &j->pin : NULL;
 		if (running && j->core.state == JOB_RUNNING)
 			out[n++] = &j->core;
 		else if (!running && j->core.state == JOB_PENDING &&
-		    j->core.submit_time <= s->now)
+		    j->core.submit_time <= s->now &&
+		    (!s->quick || j->fresh == fresh))
 			out[n++] = &j->core;
 	}
 	return n;
@@ -537,9 +577,10 @@ scn_plan_once(struct scn *s, int order, struct plan *p)
 {
 	const struct job_core **pend, **run;
 	struct sched_input in;
+	struct sched_quick q;
 	struct cluster fc;
 	char *text = NULL;
-	size_t len;
+	size_t len, n;
 	FILE *fp;
 
 	pend = xreallocarray(NULL, s->njobs + 1, sizeof(*pend));
@@ -549,14 +590,24 @@ scn_plan_once(struct scn *s, int order, struct plan *p)
 	in.cluster = &fc;
 	in.now = s->now;
 	in.pending = pend;
-	in.npending = scn_pick(s, order, 0, pend);
+	in.npending = scn_pick(s, order, 0, 0, pend);
 	in.running = run;
-	in.nrunning = scn_pick(s, order, 1, run);
+	in.nrunning = scn_pick(s, order, 1, 0, run);
 	in.projects = s->projects_given ? &s->p : NULL;
 	in.usage = s->usage.half_life_s > 0 ? &s->usage : NULL;
 	plan_reset(p);
+	if (s->quick) {
+		sched_quick_init(&q);
+		in.quick = &q;
+	}
 	if (s->policy->plan(&in, p) != 0)
 		scn_fail(s, "the policy failed");
+	if (s->quick) {
+		n = scn_pick(s, order, 0, 1, pend);
+		if (sched_quick_plan(&q, pend, n, s->now, p) != 0)
+			scn_fail(s, "the quick path failed");
+		sched_quick_done(&q);
+	}
 	fp = open_memstream(&text, &len);
 	scn_dump(s, p, fp);
 	fclose(fp);

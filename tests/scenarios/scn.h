@@ -20,6 +20,9 @@
 struct scn_job {
 	struct job_core core;
 	struct alloc gang[MODEL_MAX_GANG_NODES]; /* a gang's other nodes */
+	struct alloc pin;                        /* pending: pinned here */
+	int has_pin;
+	int fresh; /* "new": decided by the quick path in "expect quick" */
 	int64_t runtime;     /* how long it really runs; 0: its limit */
 	int64_t end_at;      /* RUNNING: when it ends, or SCN_NEVER */
 	int64_t stop_at;     /* stopping: when it is requeued */
@@ -44,6 +47,7 @@ struct scn {
 	int failures;
 	int verbose;
 	int in_expect;
+	int quick; /* planning for "expect quick" (sched-quick.h) */
 	char want_error[256]; /* config-error: a failure that must come */
 	int error_seen;
 };

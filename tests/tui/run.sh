@@ -66,7 +66,7 @@ tt_views() {
 		tt_golden "projects-missing-$size"
 	fi
 	tt_keys 6
-	tt_wait "no sweep.list verb"
+	tt_wait_re "no sweep.list verb|No sweeps yet"
 	tt_golden "sweeps-$size"
 	tt_keys 1 g j j j Enter
 	tt_wait "Job 4:"
@@ -97,6 +97,411 @@ case_views_80x24() {
 
 case_views_200x50() {
 	tt_views 200x50
+}
+
+# One request on the daemon's socket, for what gpuq's CLI has no flag for
+# yet (job.submit's afterok); prints the reply.
+tt_rpc() {
+	python3 -c '
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rwb")
+f.readline()
+f.write(b"{\"hello\": {\"proto\": 1}}\n")
+f.write((json.dumps({"id": 1, "verb": sys.argv[2],
+    "params": json.loads(sys.argv[3])}) + "\n").encode())
+f.flush()
+print(f.readline().decode().strip())
+' "$SOCK" "$1" "$2"
+}
+
+# Lifecycle: a queue that fills the 8 GPUs of a 2-core machine (CPUs
+# 0.1 each): 1 trainer 0.5, 2 eval 2 (it saves and exits on TERM, so a
+# swap can free its GPUs), 3 fill 5, all RUNNING; 4 big 8 and 5 small 1
+# PENDING.
+tt_life() {
+	tt_daemon
+	tt_submit --cpus 0.1 --gpus 0.5 --name trainer -- sleep 600
+	tt_state 1 RUNNING
+	tt_submit --cpus 0.1 --gpus 2 --project vision --name eval \
+	    --checkpoint-signal TERM -- sleep 600
+	tt_state 2 RUNNING
+	tt_submit --cpus 0.1 --gpus 5 --name fill -- sleep 600
+	tt_state 3 RUNNING
+	tt_submit --cpus 0.1 --gpus 8 --name big -- sleep 100
+	tt_submit --cpus 0.1 --gpus 1 --name small -- sleep 100
+	tt_start "${1:-120}" "${2:-30}" "${3:-}"
+	tt_wait "$TT_USER@node01"
+	tt_wait "small"
+}
+
+# The line of job ID on the screen.
+tt_row() {
+	tt_raw | grep -E "^ +$1 "
+}
+
+# Z suspends (after a dialog that names the job, Cancel focused), R
+# resumes; the state, how it was suspended and the share's enforcement
+# label show in Jobs and in Job.
+case_life() {
+	tt_life 120 30
+	tt_row 1 | grep -q "0.5 adv" || tt_fail "no enforcement label"
+	tt_keys g Z
+	tt_wait "Suspend 1 job?"
+	tt_wait "job 1  trainer"
+	tt_wait "[> Cancel <]"
+	tt_keys Enter
+	tt_gone "Suspend 1 job?"
+	tt_untouched 1 RUNNING
+	tt_keys Z
+	tt_wait "Suspend 1 job?"
+	tt_keys y
+	tt_wait "◐ SUSPENDED"
+	tt_wait "node01:0 stopped"
+	tt_wait "suspended 1"
+	tt_state 1 SUSPENDED
+	# Z on a job that is not running: nothing to ask (and a status line
+	# that stays put for the golden screen).
+	tt_keys Z
+	tt_wait "Suspend: no running job among the 1 chosen"
+	tt_golden "life-suspended"
+	tt_keys Enter
+	tt_wait "Job 1: trainer"
+	tt_wait "stopped, GPU memory kept (stop)"
+	tt_wait "enforcement advisory"
+	tt_keys q
+	tt_wait "Jobs:"
+	tt_keys R
+	tt_wait "Resume 1 job?"
+	tt_keys y
+	tt_state 1 RUNNING
+	tt_wait_re "^ +1 ● RUNNING"
+	tt_gone "suspended 1"
+}
+
+# H holds a pending job and U releases it; marks apply to all.
+case_hold() {
+	tt_life 120 30
+	tt_keys G H
+	tt_wait "Hold 1 job?"
+	tt_wait "job 5  small"
+	tt_keys y
+	tt_wait_re "^.? +5 .*HELD"
+	tt_until 10 sh -c "'$GPUQ' -S '$SOCK' show --json 5 | grep -q '\"held\":true'" ||
+		tt_fail "job 5 is not held"
+	tt_keys k Space Space
+	tt_wait "marked:2"
+	tt_keys H
+	tt_wait "Hold 1 job?"
+	tt_wait "job 4  big"
+	tt_wait "(1 marked job left out: not pending, not held)"
+	tt_keys y
+	tt_wait_re "^.? +4 .*HELD"
+	tt_keys U
+	tt_wait "Release 2 jobs?"
+	tt_keys y
+	tt_gone "HELD"
+	# A job that waits for another: the dependency is named.
+	tt_rpc job.submit "{\"argv\": [\"true\"], \"gpus\": 1, \"cpus\": 0.1, \"workdir\": \"$T/work\", \"env\": {}, \"name\": \"dep\", \"afterok\": [1]}" |
+		grep -q '"result"' || tt_fail "submit afterok"
+	tt_wait "waits for 1 (afterok)"
+	tt_keys G Enter
+	tt_wait "Job 6: dep"
+	tt_wait "depends on  1 (afterok, RUNNING)"
+	# x: a new priority, asked first.
+	tt_keys q
+	tt_wait "Jobs:"
+	tt_keys 'C-\'
+	tt_gone "marked:"
+	tt_keys x
+	tt_wait "Priority, time limit..."
+	tt_keys G k Enter
+	tt_wait "Update 1 job"
+	tt_type "7"
+	tt_keys Tab Tab Tab Enter
+	tt_wait "Update these jobs?"
+	tt_wait "New: priority 7"
+	tt_keys y
+	tt_wait "job 6 updated"
+	"$GPUQ" -S "$SOCK" show --json 6 | grep -q '"priority":7' ||
+		tt_fail "priority not 7"
+	"$GPUQ" -S "$SOCK" show --json 5 | grep -q '"held":true' &&
+		tt_fail "job 5 is still held"
+	true
+}
+
+# W on a running job: a menu of my pending jobs (those that fit first),
+# then a dialog naming both; the out job saves itself on TERM and is
+# requeued, the in job starts on its GPUs.
+case_swap() {
+	tt_life 120 30
+	tt_keys g j W
+	tt_wait "Swap job 2 out for which job?"
+	tt_wait "5  small  1 GPU, fits"
+	tt_wait "4  big  needs 8 GPU, it holds 2"
+	tt_keys Enter
+	tt_wait "Swap job 2 for job 5?"
+	tt_wait "[> Cancel <]"
+	tt_keys y
+	tt_state 5 RUNNING
+	tt_wait_re "^ +5 ● RUNNING"
+	tt_wait_re "^ +2 .*(requeued|SUSPENDED|swaps)"
+}
+
+# A runs `gpuq attach` with the terminal and comes back when it ends.
+case_attach() {
+	TT_ENV="SHELL=/bin/sh" tt_life 120 30
+	tt_keys g A
+	tt_wait "attaching to job 1"
+	tt_type 'echo in-job-$GPUQ_JOB_ID'
+	tt_keys Enter
+	tt_wait "in-job-1"
+	tt_type "exit"
+	tt_keys Enter
+	tt_wait "back from job 1"
+	tt_wait "trainer"
+	tt_gone "in-job-1"
+}
+
+# A trainer for sweeps: loss = lr * 10 / step for steps 1..4 (@gpuq lines).
+tt_trainer() {
+	cat >"$T/work/train.sh" <<'EOF2'
+lr=0.1
+for a; do case $a in --lr=*) lr=${a#--lr=} ;; esac; done
+for s in 1 2 3 4; do
+	echo "@gpuq {\"step\": $s, \"loss\": $(awk -v l="$lr" -v s="$s" 'BEGIN { printf "%g", l * 10 / s }')}"
+	sleep 0.2
+done
+EOF2
+	cat >"$T/work/lrs.yaml" <<'EOF2'
+name: lrs
+command: [sh, train.sh, "${args}"]
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  lr: {values: [0.1, 0.01, 0.001]}
+  opt: {value: adam}
+parallel: 3
+resources: {gpus: 0.25, cpus: 0.1}
+EOF2
+	cat >"$T/work/slow.yaml" <<'EOF2'
+name: slow
+command: [sh, -c, "sleep 600", sh, "${args}"]
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {values: [1, 2, 3]}
+parallel: 1
+resources: {gpus: 0.25, cpus: 0.1}
+EOF2
+}
+
+# The Sweeps view lists sweeps live; Enter shows the trials: parameters
+# as columns, metric, best marked, curves; Z R C pause, resume and stop
+# (each asks first).
+case_sweeps() {
+	tt_daemon
+	tt_trainer
+	"$GPUQ" -S "$SOCK" sweep create "$T/work/lrs.yaml" >/dev/null ||
+		tt_fail "sweep create"
+	tt_start 120 30
+	tt_wait "$TT_USER@node01"
+	tt_keys 6
+	tt_wait_re "lrs .*grid"
+	tt_keys Enter
+	tt_wait "Sweep 1: lrs"
+	tt_wait "opt"
+	tt_wait "3/3 done" 30
+	tt_wait_re "★ +3 .*0.0025"
+	tt_wait "loss↓"
+	# Each trial's curve (braille, masked in the golden screen).
+	[ "$(tt_raw | perl -CSD -ne '$n++ if /^.? +[123] +[123] .*[\x{2801}-\x{28ff}]/; END { print $n + 0 }')" -eq 3 ] ||
+		tt_fail "not a curve for each trial"
+	tt_golden "sweep-trials"
+	tt_keys Enter
+	tt_wait "trial 3 of sweep 1"
+	tt_keys q
+	tt_wait "Sweep 1: lrs"
+	tt_keys q
+	tt_wait "Sweeps: 1"
+	(cd "$T/work" && env -i PATH=/usr/bin:/bin HOME="$T/home" \
+	    LANG=C.UTF-8 "$GPUQ" -S "$SOCK" sweep create slow.yaml) \
+	    >/dev/null || tt_fail "sweep create slow"
+	tt_wait "slow"
+	tt_keys G Z
+	tt_wait "Pause sweep 2?"
+	tt_wait "sweep 2  slow"
+	tt_keys Enter
+	tt_gone "Pause sweep 2?"
+	tt_keys Z
+	tt_wait "Pause sweep 2?"
+	tt_keys y
+	tt_wait_re "slow .*paused"
+	tt_keys R
+	tt_wait "Resume sweep 2?"
+	tt_keys y
+	tt_wait_re "slow .*running"
+	tt_keys Enter
+	tt_wait "Sweep 2: slow"
+	tt_keys C
+	tt_wait "Stop sweep 2?"
+	tt_keys y
+	tt_wait "Sweep 2: slow ($TT_USER)  grid, stopped"
+	"$GPUQ" -S "$SOCK" sweep ls | grep -q stopped || tt_fail "not stopped"
+}
+
+# S on a finished job: the form loads it as the template (a dry run), the
+# preview says what would run; nothing runs until Launch.
+case_sweepform() {
+	tt_daemon
+	tt_trainer
+	tt_submit --cpus 0.1 --gpus 0.25 --name tmpl -- sh train.sh --lr=0.01
+	tt_state 1 COMPLETED
+	tt_start 120 30
+	tt_wait "tmpl"
+	tt_keys g S
+	tt_wait "Launch a sweep"
+	tt_wait "Loaded: 1 parameter"
+	tt_wait "lr: uniform 0.005 .. 0.02"
+	tt_keys BTab
+	tt_wait "[> Preview <]"
+	tt_keys Enter
+	tt_wait "Launch this sweep?"
+	tt_wait "GPU-hours not bounded"
+	tt_wait "each      0.25 GPU"
+	tt_wait_re "runs      sh train.sh --lr=0\.0"
+	tt_wait "[> Cancel <]"
+	tt_keys Enter
+	tt_gone "Launch this sweep?"
+	tt_sync
+	"$GPUQ" -S "$SOCK" sweep ls | grep -q tmpl && tt_fail "it was launched"
+	tt_keys S
+	tt_wait "Loaded: 1 parameter"
+	# Trials: 2, time per trial: 1h; a bad parameter line first.
+	tt_keys Tab Tab Tab Tab Tab Tab C-u
+	tt_type "2"
+	tt_keys Tab Tab Tab C-u
+	tt_type "1h"
+	tt_keys Tab Tab Tab
+	tt_type "oops"
+	tt_keys Tab Tab Tab Tab Tab Tab
+	tt_wait "[> Preview <]"
+	tt_keys Enter
+	tt_wait "a parameter is NAME: VALUES"
+	tt_keys C-u Tab Tab Tab Tab Tab Tab
+	tt_wait "[> Preview <]"
+	tt_keys Enter
+	tt_wait "Launch this sweep?"
+	tt_wait "2 trials"
+	tt_wait "GPU-hours at most 0.5"
+	tt_keys y
+	tt_wait "sweep 1 started"
+	tt_wait "Sweep 1: tmpl"
+	"$GPUQ" -S "$SOCK" sweep ls | grep -q tmpl || tt_fail "not launched"
+}
+
+# A daemon of the first protocol: none of the lifecycle, GPU history or
+# sweep verbs.  A stand-in (real gpuqd has them all now) that answers
+# hello, events.subscribe, job.list, job.show and cluster.status with one
+# running job.  gpuq must say what is missing, never pretend.
+tt_old_daemon() {
+	command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
+	python3 -c '
+import json, socket, sys, threading
+JOB = {"id": 1, "user": sys.argv[2], "project": "default", "name": "old",
+    "state": "RUNNING", "class": "train", "priority": 0, "attempt": 1,
+    "submit_time": 1, "start_time": 1, "argv": ["sleep", "600"],
+    "request": {"gpus": 1, "cpus": 1, "mem_mb": 1024},
+    "alloc": {"node": "node01", "gpus": [{"index": 0, "share": 1}]}}
+VERBS = ["hello", "job.submit", "job.list", "job.show", "job.cancel",
+    "job.logs", "cluster.status", "events.subscribe", "server.ping"]
+def answer(verb):
+    if verb == "job.list":
+        return {"jobs": [JOB], "total": 1, "next": None}
+    if verb == "job.show":
+        return {"job": JOB}
+    if verb == "cluster.status":
+        return {"host": "node01", "nodes": [{"name": "node01", "gpus":
+            [{"index": 0, "model": "H100", "mem_mb": 81920, "alloc": 1,
+              "util_pct": 50, "jobs": [{"id": 1, "user": "u", "share": 1}]}]}]}
+    return {}
+def serve(c):
+    f = c.makefile("rwb")
+    f.write((json.dumps({"hello": {"proto": 1, "software": "gpuqd",
+        "version": "0.0.1", "verbs": VERBS, "user": sys.argv[2],
+        "host": "node01"}}) + "\n").encode()); f.flush()
+    for line in f:
+        m = json.loads(line)
+        if "id" not in m:
+            continue
+        f.write((json.dumps({"id": m["id"], "result": answer(m["verb"])})
+            + "\n").encode()); f.flush()
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+' "$T/old.sock" "$TT_USER" &
+	DPID=$!
+	tt_until 10 test -S "$T/old.sock" || tt_fail "no stand-in socket"
+	SOCK=$T/old.sock
+}
+
+case_oldverbs() {
+	tt_old_daemon
+	tt_start 120 30
+	tt_wait "$TT_USER@node01"
+	tt_wait "old"
+	tt_keys Z
+	tt_wait "Suspend: not available from this daemon yet (no job.suspend verb)"
+	tt_keys W
+	tt_wait "Swap: not available from this daemon yet (no job.swap verb)"
+	tt_keys A
+	tt_wait "Attach: not available from this daemon yet (no job.attach verb)"
+	tt_keys S
+	tt_wait "Sweeps: not available from this daemon yet (no sweep.create verb)"
+	tt_keys x
+	tt_wait "Cancel             (C)"
+	tt_wait "(daemon has no job.suspend)"
+	tt_wait "(daemon has no job.hold)"
+	tt_keys Escape
+	tt_gone "(daemon has no job.hold)"
+	tt_keys 6
+	tt_wait "no sweep.list verb"
+	tt_golden "sweeps-old"
+	tt_keys 3
+	tt_wait "GPUs: 1 on 1 node"
+	tt_keys 7
+	tt_gone "gpu.history"
+}
+
+# GPUs: the daemon's history (gpu.history, then gpu.sample) in graphs
+# several rows high, and a job the daemon finds idle marked in Jobs
+# (a dim "idle 3s"), in GPUs ("IDLE 3s") and in Events.
+case_gpus() {
+	tt_daemon -o gpu-sample-interval=1 -o idle-threshold=100 \
+	    -o idle-after=1
+	tt_submit --cpus 0.1 --gpus 0.5 --name trainer -- sleep 600
+	tt_state 1 RUNNING
+	tt_start 160 40
+	tt_wait "trainer"
+	tt_wait_re "node01:0 idle [0-9]" 20
+	tt_keys 3
+	tt_wait "allocated 0.5 of 8"
+	tt_wait_re "node01:0 .*IDLE [0-9]"
+	tt_keys :
+	tt_type "set graph block"
+	tt_keys Enter
+	# Four rows a GPU: the graph goes on under node01:0's line.
+	tt_until 10 sh -c "tmux -L '$TS' capture-pane -p -t tt |
+	    grep -A3 '^node01:0 ' | tail -3 | grep -q '[▁▂▃▄▅▆▇█]'" ||
+		tt_fail "no graph under node01:0"
+	[ "$(tt_line node01:1)" -eq "$(($(tt_line node01:0) + 4))" ] ||
+		tt_fail "not four rows a GPU"
+	tt_keys 7
+	tt_wait "idle: its GPUs do no work"
 }
 
 # A small queue: 1 trainer and 2 eval RUNNING, 3 big PENDING.
@@ -249,9 +654,9 @@ case_cancel_esc() {
 	tt_gone "Cancel 2 jobs?"
 	tt_keys x
 	tt_wait "Cancel             (C)"
-	tt_wait "daemon has no job.suspend"
+	tt_wait "Swap with a job... (W)"
 	tt_keys Escape
-	tt_gone "daemon has no job.suspend"
+	tt_gone "Swap with a job... (W)"
 	tt_untouched 2 RUNNING
 	tt_untouched 3 PENDING
 }

@@ -456,6 +456,103 @@ test_pick_whole(void **state)
 	cluster_done(&c);
 }
 
+/* A request drawn from a small set of shapes, as a workload has. */
+static struct req
+req_drawn(uint64_t *rng)
+{
+	static const int32_t milli[] = { 100, 250, 300, 500, 800, 1000, 2000,
+		4000, 0 };
+	struct req r;
+
+	r = req(milli[place_rng_below(rng, 9)],
+	    1000 * (int32_t)(1 + place_rng_below(rng, 8)),
+	    place_rng_below(rng, 8) == 0 ? "V100" : "");
+	if (r.gpus_milli == 0 && place_rng_below(rng, 2) == 0)
+		r.gpu_mem_mb = 8192;
+	if (place_rng_below(rng, 10) == 0)
+		snprintf(r.pool, sizeof(r.pool), "p1");
+	return r;
+}
+
+/* Allocates what place_find gave on c, and tells the index. */
+static void
+take_indexed(struct cluster *c, struct place_index *x, const struct alloc *a)
+{
+	cluster_take(c, a);
+	place_index_touch(x, a->node);
+}
+
+/*
+ * The index and the memos change how fast, never where: every strategy
+ * places a long random sequence the same with them as without, on a
+ * cluster of mixed nodes.
+ */
+static void
+test_index_same(void **state)
+{
+	const struct place_strategy *ps;
+	struct cluster c1, c2;
+	struct place_ctx plain, fast;
+	struct place_index x;
+	struct place_mix m;
+	struct alloc a1, a2;
+	enum wait_reason w1, w2;
+	uint64_t rng = 7, r1 = 3, r2 = 3;
+	size_t nps, s, i, k, placed = 0;
+	struct req r;
+
+	ps = place_strategies(&nps);
+	for (s = 0; s < nps; s++) {
+		cluster_init(&c1);
+		cluster_init(&c2);
+		for (i = 0; i < 40; i++) {
+			cluster_add_node(&c1, "n", i % 3 ? 8 : 4,
+			    i % 5 ? "A100" : "V100", i % 5 ? 40960 : 16384,
+			    32000 + 1000 * (int32_t)(i % 7), 262144);
+			cluster_add_node(&c2, "n", i % 3 ? 8 : 4,
+			    i % 5 ? "A100" : "V100", i % 5 ? 40960 : 16384,
+			    32000 + 1000 * (int32_t)(i % 7), 262144);
+			if (i % 4 == 0) {
+				snprintf(c1.nodes[i].pool, MODEL_MAX_POOL, "p1");
+				snprintf(c2.nodes[i].pool, MODEL_MAX_POOL, "p1");
+			}
+		}
+		place_mix_init(&m, 0);
+		for (k = 0; k < 200; k++) {
+			r = req_drawn(&rng);
+			place_mix_add(&m, &r, 1);
+		}
+		place_mix_finish(&m, 0.95);
+		memset(&plain, 0, sizeof(plain));
+		plain.mix = &m;
+		plain.rng = &r1;
+		fast = plain;
+		fast.rng = &r2;
+		place_index_init(&x, &c2);
+		fast.index = &x;
+		fast.memo = place_memo_new();
+		for (k = 0; k < 600; k++) {
+			r = req_drawn(&rng);
+			assert_int_equal(
+			    place_find(&ps[s], &c1, &r, &plain, &a1, &w1),
+			    place_find(&ps[s], &c2, &r, &fast, &a2, &w2));
+			assert_int_equal(w1, w2);
+			assert_memory_equal(&a1, &a2, sizeof(a1));
+			if (a1.node >= 0) {
+				cluster_take(&c1, &a1);
+				take_indexed(&c2, &x, &a2);
+				placed++;
+			}
+		}
+		place_memo_free(fast.memo);
+		place_index_done(&x);
+		place_mix_done(&m);
+		cluster_done(&c1);
+		cluster_done(&c2);
+	}
+	assert_true(placed > 500);
+}
+
 static void
 test_rng(void **state)
 {
@@ -488,6 +585,7 @@ main(void)
 		cmocka_unit_test(test_constraints),
 		cmocka_unit_test(test_why),
 		cmocka_unit_test(test_pick_whole),
+		cmocka_unit_test(test_index_same),
 		cmocka_unit_test(test_rng),
 	};
 

@@ -1,0 +1,193 @@
+/*
+ * Dependencies and holds (docs/swap.md, "Dependencies").  A job submitted
+ * with "after" waits until each of those jobs has ended, however it
+ * ended; with "afterok", until each has COMPLETED.  An afterok job whose
+ * dependency ended otherwise can never start: it is cancelled at once,
+ * with a reason that names the dependency (Slurm's DependencyNeverSatisfied,
+ * decided rather than left waiting).  JOB_F_DEPENDENCY is recomputed at
+ * every plan, before the policy reads it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/base/error.h"
+#include "core/base/xmalloc.h"
+#include "core/daemon/daemon.h"
+
+/*
+ * 0 when every dependency is met, 1 while one is not yet, -1 when an
+ * afterok one never will be (its id and state in *bad).
+ */
+static int
+run_deps_state(struct daemon *d, const struct job_life *l,
+    const struct job **bad)
+{
+	const struct job *dj;
+	int wait = 0;
+	size_t i;
+
+	for (i = 0; i < l->nafter; i++)
+		if ((dj = jobs_find(d, l->after[i])) != NULL &&
+		    !model_state_final(dj->core.state))
+			wait = 1;
+	for (i = 0; i < l->nafterok; i++) {
+		if ((dj = jobs_find(d, l->afterok[i])) == NULL)
+			continue;
+		if (!model_state_final(dj->core.state))
+			wait = 1;
+		else if (dj->core.state != JOB_COMPLETED) {
+			*bad = dj;
+			return -1;
+		}
+	}
+	return wait;
+}
+
+static void
+run_deps_one(struct daemon *d, struct job *j, int64_t now)
+{
+	const struct job *bad = NULL;
+	char why[160];
+	int st;
+
+	if (j->life == NULL ||
+	    (j->life->nafter == 0 && j->life->nafterok == 0)) {
+		j->core.flags &= ~JOB_F_DEPENDENCY;
+		return;
+	}
+	st = run_deps_state(d, j->life, &bad);
+	if (st < 0) {
+		snprintf(why, sizeof(why),
+		    "dependency never satisfied: job %lld ended %s "
+		    "(afterok wants COMPLETED)",
+		    (long long)bad->core.id, model_state_name(bad->core.state));
+		j->core.flags &= ~JOB_F_DEPENDENCY;
+		run_cancel(d, j, JOB_CANCELLED, now, why);
+		return;
+	}
+	if (st > 0)
+		j->core.flags |= JOB_F_DEPENDENCY;
+	else
+		j->core.flags &= ~JOB_F_DEPENDENCY;
+}
+
+void
+run_deps_plan(struct daemon *d, int64_t now)
+{
+	struct job *j;
+	size_t i;
+
+	/* Backwards: a cancel takes the job out of the active list. */
+	for (i = d->nactive; i-- > 0;) {
+		j = d->active[i];
+		if (j->core.state == JOB_PENDING)
+			run_deps_one(d, j, now);
+	}
+}
+
+static json_t *
+run_deps_ids(const int64_t *ids, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(ids[i]));
+	return a;
+}
+
+void
+run_deps_json(const struct job *j, json_t *o)
+{
+	const struct job_life *l = j->life;
+
+	if (l != NULL && l->nafter > 0)
+		json_object_set_new(o, "after",
+		    run_deps_ids(l->after, l->nafter));
+	if (l != NULL && l->nafterok > 0)
+		json_object_set_new(o, "afterok",
+		    run_deps_ids(l->afterok, l->nafterok));
+	if (j->core.flags & JOB_F_HELD)
+		json_object_set_new(o, "held", json_true());
+}
+
+/* An array of known job ids, at most JOB_MAX_DEPS, into *ids (new). */
+static int
+run_deps_ids_parse(struct daemon *d, json_t *a, const char *name, int64_t **ids,
+    size_t *n, char **cause)
+{
+	json_t *v;
+	size_t i;
+
+	if (a == NULL || json_is_null(a))
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > JOB_MAX_DEPS) {
+		*cause = xasprintf("\"%s\" must be an array of at most %d job "
+		                   "ids",
+		    name, JOB_MAX_DEPS);
+		return GQ_EINVAL;
+	}
+	*ids = xcalloc(json_array_size(a) + 1, sizeof(**ids));
+	json_array_foreach(a, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > PROTO_MAX_ID_PARAM) {
+			*cause = xasprintf("\"%s\" must hold job ids", name);
+			return GQ_EINVAL;
+		}
+		if (jobs_find(d, json_integer_value(v)) == NULL) {
+			*cause = xasprintf("\"%s\": no job %lld", name,
+			    (long long)json_integer_value(v));
+			return GQ_ENOENT;
+		}
+		(*ids)[(*n)++] = json_integer_value(v);
+	}
+	return 0;
+}
+
+/* At submit: an afterok that can never be met is refused. */
+static int
+run_deps_check(struct daemon *d, struct job *j, char **cause)
+{
+	const struct job *bad = NULL;
+	int st = run_deps_state(d, j->life, &bad);
+
+	if (st < 0) {
+		*cause = xasprintf("job %lld already ended %s: a job after it "
+		                   "(afterok) could never start",
+		    (long long)bad->core.id, model_state_name(bad->core.state));
+		return GQ_ESTATE;
+	}
+	if (st > 0)
+		j->core.flags |= JOB_F_DEPENDENCY;
+	return 0;
+}
+
+int
+run_deps_parse(struct daemon *d, struct job *j, json_t *params, char **cause)
+{
+	int64_t *after = NULL, *afterok = NULL;
+	size_t nafter = 0, nafterok = 0;
+	int hold, rc;
+
+	if ((rc = params_bool(params, "hold", 0, &hold, cause)) != 0 ||
+	    (rc = run_deps_ids_parse(d, json_object_get(params, "after"),
+	         "after", &after, &nafter, cause)) != 0 ||
+	    (rc = run_deps_ids_parse(d, json_object_get(params, "afterok"),
+	         "afterok", &afterok, &nafterok, cause)) != 0) {
+		free(after);
+		free(afterok);
+		return rc;
+	}
+	if (hold)
+		j->core.flags |= JOB_F_HELD;
+	if (nafter == 0 && nafterok == 0) {
+		free(after);
+		free(afterok);
+		return 0;
+	}
+	job_life(j)->after = after;
+	j->life->nafter = nafter;
+	j->life->afterok = afterok;
+	j->life->nafterok = nafterok;
+	return run_deps_check(d, j, cause);
+}

@@ -1,0 +1,24 @@
+/*
+ * The room suspended jobs keep and leave (run-swap-room.c), and the job
+ * JSON of a swap, shared by the run-swap*.c files.  Internal to
+ * core/daemon.
+ */
+#ifndef GPUQ_RUN_SWAP_H
+#define GPUQ_RUN_SWAP_H
+
+#include "core/daemon/daemon.h"
+
+/* "GPU 3" or "GPUs 0,1" of an allocation, into out (n bytes). */
+void run_swap_gpus(const struct alloc *a, char *out, size_t n);
+/*
+ * Takes out of c what a suspended job keeps (sign 1: its host memory, and
+ * its GPU memory after a plain stop), or gives it back (sign -1).
+ */
+void run_swap_keep(struct cluster *c, const struct job *j, int sign);
+/* True when a fits c's free capacity on its node and GPUs. */
+int run_swap_fits(const struct cluster *c, const struct alloc *a);
+/* Who holds any of a's GPUs now ("job 7"), into out, for messages. */
+void run_swap_holder(struct daemon *d, const struct job *self,
+    const struct alloc *a, char *out, size_t n);
+
+#endif

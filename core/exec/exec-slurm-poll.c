@@ -1,0 +1,420 @@
+/*
+ * The Slurm executor's poll: one squeue for every job it holds each
+ * interval, then, for each job that squeue shows ended or no longer shows,
+ * "scontrol show job" (kept MinJobAge after the end) and else sacct.  And
+ * the node listing.  Runs on the worker thread (exec-slurm-int.h).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/base/error.h"
+#include "core/base/log.h"
+#include "core/base/xmalloc.h"
+#include "core/exec/exec-slurm-int.h"
+#include "core/exec/exec-state.h"
+#include "core/exec/slurm-argv.h"
+
+void xs_work_poll(void);
+void xs_work_inventory(void);
+
+/* A job to look at more closely after the poll. */
+struct xs_pick {
+	int64_t job_id, slurm_id;
+	int32_t attempt;
+};
+
+static int
+xs_stat_cmp(const void *a, const void *b)
+{
+	const struct slurm_jobstat *x = a, *y = b;
+
+	return x->slurm_id < y->slurm_id ? -1 : x->slurm_id > y->slurm_id;
+}
+
+/* The Slurm ids to poll now, as "1,2,3" (new), or NULL when none. */
+static char *
+xs_poll_ids(void)
+{
+	struct buf b;
+	size_t i, n = 0;
+
+	buf_init(&b, 32 * XS_IDS_PER_POLL);
+	for (i = 0; i < xs.njobs && n < XS_IDS_PER_POLL; i++) {
+		struct xs_job *e = xs.jobs[i];
+
+		if (e->slurm_id <= 0 || e->ended)
+			continue;
+		buf_printf(&b, "%s%" PRId64, n++ ? "," : "", e->slurm_id);
+	}
+	if (n == 0) {
+		buf_done(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
+
+/* squeue's lines, parsed and sorted by id (new array). */
+static size_t
+xs_poll_parse(const char *out, struct slurm_jobstat **stats)
+{
+	struct slurm_jobstat *st = NULL, one;
+	const char *p = out;
+	size_t n = 0;
+
+	while (p != NULL && *p != '\0') {
+		if (slurm_parse_squeue(p, &one) == 0) {
+			st = xreallocarray(st, n + 1, sizeof(*st));
+			st[n++] = one;
+		}
+		p = strchr(p, '\n');
+		p = p != NULL ? p + 1 : NULL;
+	}
+	if (n > 1)
+		qsort(st, n, sizeof(*st), xs_stat_cmp);
+	*stats = st;
+	return n;
+}
+
+/*
+ * Applies a poll to the table (xs.mu held): states move on; jobs that
+ * ended or went missing are picked for a closer look.
+ */
+static size_t
+xs_poll_apply(struct slurm_jobstat *st, size_t nst, struct xs_pick **picks)
+{
+	struct slurm_jobstat key, *f;
+	struct xs_pick *p = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < xs.njobs; i++) {
+		struct xs_job *e = xs.jobs[i];
+
+		if (e->slurm_id <= 0 || e->ended)
+			continue;
+		key.slurm_id = e->slurm_id;
+		f = nst ? bsearch(&key, st, nst, sizeof(*st), xs_stat_cmp) :
+		          NULL;
+		if (f != NULL)
+			snprintf(e->reason, sizeof(e->reason), "%s", f->reason);
+		if (f != NULL && f->state != e->state) {
+			log_debug("slurm: job %" PRId64 " (Slurm %" PRId64
+			          ") %s",
+			    e->job_id, e->slurm_id,
+			    slurm_parse_state_name(f->state));
+			e->state = f->state;
+			e->seen_ms = xs_now_ms();
+		}
+		if (f != NULL && !slurm_parse_state_final(f->state))
+			continue;
+		p = xreallocarray(p, n + 1, sizeof(*p));
+		p[n].job_id = e->job_id;
+		p[n].slurm_id = e->slurm_id;
+		p[n++].attempt = e->attempt;
+	}
+	*picks = p;
+	return n;
+}
+
+/* Runs squeue; 0 with its output in c, or GQ_ECONN/GQ_EIO. */
+static int
+xs_poll_squeue(const char *ids, struct xs_cmd *c, char **argv)
+{
+	char why[400];
+	int rc;
+
+	xs_cmd_init(c, argv);
+	rc = xs_cmd_one(c, why, sizeof(why));
+	/* Every id listed is gone: squeue says so and lists nothing. */
+	if (rc == GQ_EIO && slurm_parse_invalid_job(why))
+		rc = 0;
+	pthread_mutex_lock(&xs.mu);
+	xs_set_away(why, rc == GQ_ECONN);
+	pthread_mutex_unlock(&xs.mu);
+	if (rc == GQ_EIO)
+		log_warn("slurm: squeue: %s", why);
+	return rc;
+}
+
+void xs_look(const struct xs_pick *p);
+
+void
+xs_work_poll(void)
+{
+	struct slurm_jobstat *st = NULL;
+	struct xs_pick *picks = NULL;
+	size_t nst, n = 0, i;
+	struct xs_cmd c;
+	char *ids, **argv;
+
+	pthread_mutex_lock(&xs.mu);
+	if (xs_waiting() || xs_now_ms() < xs.next_poll ||
+	    (ids = xs_poll_ids()) == NULL) {
+		pthread_mutex_unlock(&xs.mu);
+		return;
+	}
+	xs.next_poll = xs_now_ms() + xs.poll_ms;
+	xs.polls++;
+	pthread_mutex_unlock(&xs.mu);
+	argv = slurm_argv_make("squeue", "--noheader", "--states=all",
+	    "--noconvert", "--jobs", ids, "--format", SLURM_PARSE_SQUEUE_FMT,
+	    NULL);
+	if (xs_poll_squeue(ids, &c, argv) == 0) {
+		nst = xs_poll_parse(c.out.data, &st);
+		pthread_mutex_lock(&xs.mu);
+		n = xs_poll_apply(st, nst, &picks);
+		pthread_mutex_unlock(&xs.mu);
+	}
+	xs_cmd_done(&c);
+	slurm_argv_free(argv);
+	free(ids);
+	free(st);
+	for (i = 0; i < n; i++)
+		xs_look(&picks[i]);
+	free(picks);
+}
+
+/* True when the job ended by its own exit code or a signal. */
+static int
+xs_own_exit(const struct slurm_jobstat *st)
+{
+	if (st->state != SLURM_FAILED)
+		return 0;
+	if (st->reason[0] != '\0' && strcmp(st->reason, "NonZeroExitCode") != 0)
+		return 0;
+	return st->exit_code > 0 || st->exit_signal > 0;
+}
+
+/* Slurm's word on a failure that is not the job's own exit. */
+static void
+xs_failed(const struct slurm_jobstat *st, struct exec_result *res)
+{
+	int launch = strcmp(st->reason, "JobLaunchFailure") == 0;
+
+	snprintf(res->reason, sizeof(res->reason),
+	    "Slurm job %" PRId64 " ended %s%s%s%s%s", st->slurm_id,
+	    slurm_parse_state_name(st->state), st->reason[0] ? " (" : "",
+	    st->reason, st->reason[0] ? ")" : "",
+	    launch ? ": the batch script could not start (can the job's user "
+	             "write to slurm-dir on that node?)" :
+	             "");
+	if (launch)
+		res->exit_signal = 0; /* Slurm's 0:53 is no signal */
+}
+
+/*
+ * How a job Slurm has finished with ended, for gpuq.  When gpuq itself
+ * asked it to end (asked), its own reason stands.
+ */
+static void
+xs_result(const struct slurm_jobstat *st, int asked, struct exec_result *res)
+{
+	enum job_state s = slurm_parse_state_gpuq(st->state);
+
+	memset(res, 0, sizeof(*res));
+	res->exit_code = st->exit_code;
+	res->exit_signal = st->exit_signal;
+	res->end_time = st->end > 0 ? st->end : time(NULL);
+	if (asked && (s == JOB_CANCELLED || s == JOB_FAILED))
+		return;
+	if (s == JOB_CANCELLED) {
+		res->final_state = JOB_CANCELLED;
+		snprintf(res->reason, sizeof(res->reason),
+		    "cancelled in Slurm (job %" PRId64 ")", st->slurm_id);
+	} else if (s == JOB_TIMEOUT) {
+		res->final_state = JOB_TIMEOUT;
+		snprintf(res->reason, sizeof(res->reason),
+		    "Slurm ended job %" PRId64 ": %s", st->slurm_id,
+		    st->state == SLURM_DEADLINE ? "its deadline passed" :
+		                                  "its time limit was reached");
+	} else if (s == JOB_FAILED && !xs_own_exit(st))
+		xs_failed(st, res);
+}
+
+static void
+xs_lost(int64_t slurm_id, struct exec_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	exec_state_result_lost(res, time(NULL), "");
+	snprintf(res->reason, sizeof(res->reason),
+	    "lost: Slurm no longer knows job %" PRId64
+	    " (it ended over MinJobAge ago?) and keeps no accounting of it, "
+	    "so how it ended is unknown",
+	    slurm_id);
+}
+
+/*
+ * A twin (a retried sbatch) may have run the attempt instead of the job
+ * we track: the claim names the one that did.  Returns 1 when e now
+ * tracks that one (xs.mu held).
+ */
+static int
+xs_follow_claim(struct xs_job *e)
+{
+	int64_t holder;
+	int kind;
+
+	kind = xs_claim_read(e->dir, e->attempt, &holder);
+	if (kind == 0 && xs_rescind(e->dir, e->attempt) == GQ_EEXIST)
+		kind = xs_claim_read(e->dir, e->attempt, &holder);
+	if (kind != 1 || holder <= 0 || holder == e->slurm_id)
+		return 0;
+	log_info("slurm: attempt %d of job %" PRId64
+	         " ran as Slurm job %" PRId64 ", not %" PRId64,
+	    (int)e->attempt, e->job_id, holder, e->slurm_id);
+	e->slurm_id = holder;
+	e->state = SLURM_UNKNOWN;
+	xs_id_write(e->dir, e->attempt, holder);
+	return 1;
+}
+
+/* The end of a picked job: st, or NULL when lost. */
+static void
+xs_finish(const struct xs_pick *p, const struct slurm_jobstat *st)
+{
+	struct exec_result res;
+	struct xs_job *e;
+
+	pthread_mutex_lock(&xs.mu);
+	e = xs_find(p->job_id);
+	if (e != NULL && e->attempt == p->attempt &&
+	    e->slurm_id == p->slurm_id && !e->ended && !xs_follow_claim(e)) {
+		if (st != NULL)
+			xs_result(st, e->cancel, &res);
+		else
+			xs_lost(p->slurm_id, &res);
+		log_debug("slurm: job %" PRId64 " (Slurm %" PRId64 ") ended %s",
+		    p->job_id, p->slurm_id,
+		    st ? slurm_parse_state_name(st->state) : "lost");
+		xs_end(e, &res);
+	}
+	pthread_mutex_unlock(&xs.mu);
+}
+
+/* Runs a command for one job; 0, GQ_ECONN (away) or GQ_EIO with why. */
+static int
+xs_look_run(char **argv, struct xs_cmd *c, char *why, size_t n)
+{
+	int rc;
+
+	xs_cmd_init(c, argv);
+	rc = xs_cmd_one(c, why, n);
+	pthread_mutex_lock(&xs.mu);
+	xs_set_away(why, rc == GQ_ECONN);
+	pthread_mutex_unlock(&xs.mu);
+	return rc;
+}
+
+/* sacct, for a job slurmctld has forgotten. */
+static void
+xs_look_sacct(const struct xs_pick *p, const char *id)
+{
+	struct slurm_jobstat st;
+	char why[400], **argv;
+	struct xs_cmd c;
+	int rc;
+
+	argv = slurm_argv_make("sacct", "--noheader", "--parsable2",
+	    "--allocations", "--jobs", id, "--format", SLURM_PARSE_SACCT_FMT,
+	    NULL);
+	rc = xs_look_run(argv, &c, why, sizeof(why));
+	if (rc == 0 &&
+	    slurm_parse_sacct(c.out.data ? c.out.data : "", &st) == 0 &&
+	    st.slurm_id == p->slurm_id && slurm_parse_state_final(st.state))
+		xs_finish(p, &st);
+	else if (rc != GQ_ECONN)
+		xs_finish(p, NULL); /* no accounting, or none of it */
+	xs_cmd_done(&c);
+	slurm_argv_free(argv);
+}
+
+void
+xs_look(const struct xs_pick *p)
+{
+	struct slurm_jobstat st;
+	char id[32], why[400], **argv;
+	struct xs_cmd c;
+	int rc;
+
+	snprintf(id, sizeof(id), "%" PRId64, p->slurm_id);
+	argv =
+	    slurm_argv_make("scontrol", "--oneliner", "show", "job", id, NULL);
+	rc = xs_look_run(argv, &c, why, sizeof(why));
+	if (rc == 0 &&
+	    slurm_parse_scontrol_job(c.out.data ? c.out.data : "", &st) == 0 &&
+	    st.slurm_id == p->slurm_id && slurm_parse_state_final(st.state))
+		xs_finish(p, &st);
+	else if (rc == GQ_EIO && slurm_parse_invalid_job(why))
+		xs_look_sacct(p, id);
+	else if (rc == GQ_EIO)
+		log_warn("slurm: scontrol show job %s: %s", id, why);
+	xs_cmd_done(&c);
+	slurm_argv_free(argv);
+}
+
+/* Parses a node listing, keeping the partition's nodes (new array). */
+static size_t
+xs_inv_parse(const char *out, const char *partition, struct slurm_node **nodes)
+{
+	struct slurm_node *nd = NULL, one;
+	const char *p = out;
+	size_t n = 0;
+
+	while (p != NULL && *p != '\0') {
+		if (slurm_parse_node(p, &one) == 0 &&
+		    (partition == NULL ||
+		        model_labels_has(one.partitions, partition,
+		            strlen(partition)))) {
+			nd = xreallocarray(nd, n + 1, sizeof(*nd));
+			nd[n++] = one;
+		}
+		p = strchr(p, '\n');
+		p = p != NULL ? p + 1 : NULL;
+	}
+	*nodes = nd;
+	return n;
+}
+
+void
+xs_work_inventory(void)
+{
+	struct slurm_node *nodes;
+	char why[400], **argv;
+	struct xs_cmd c;
+	size_t n;
+	int rc;
+
+	pthread_mutex_lock(&xs.mu);
+	if ((xs_waiting() && !xs.inv_wanted) ||
+	    (!xs.inv_wanted && xs_now_ms() < xs.next_inv)) {
+		pthread_mutex_unlock(&xs.mu);
+		return;
+	}
+	xs.inv_wanted = 0;
+	xs.next_inv = xs_now_ms() + XS_INVENTORY_MS;
+	pthread_mutex_unlock(&xs.mu);
+	argv = slurm_argv_make("scontrol", "--oneliner", "show", "node", NULL);
+	rc = xs_look_run(argv, &c, why, sizeof(why));
+	pthread_mutex_lock(&xs.mu);
+	if (rc == 0) {
+		n = xs_inv_parse(c.out.data ? c.out.data : "", xs.partition,
+		    &nodes);
+		if (n != xs.nnodes ||
+		    memcmp(nodes, xs.nodes, n * sizeof(*nodes)) != 0) {
+			free(xs.nodes);
+			xs.nodes = nodes;
+			xs.nnodes = n;
+			xs.inv_gen++;
+		} else
+			free(nodes);
+		xs.inv_error[0] = '\0';
+	} else
+		snprintf(xs.inv_error, sizeof(xs.inv_error), "%.250s", why);
+	xs.inv_done = 1;
+	pthread_cond_broadcast(&xs.inv_cv);
+	pthread_mutex_unlock(&xs.mu);
+	xs_cmd_done(&c);
+	slurm_argv_free(argv);
+}
