@@ -349,13 +349,19 @@ tui_lend(struct tui *t)
 	screen_suspend(t);
 	if (tui_stdin_flags >= 0)
 		fcntl(STDIN_FILENO, F_SETFL, tui_stdin_flags);
+	/* The child's Ctrl-\ is not ours either (the child gets the
+	 * default action back: libuv resets it). */
+	signal(SIGQUIT, SIG_IGN);
 	t->away = 1;
 }
+
+static void tui_fatal_signals(void);
 
 static void
 tui_back(struct tui *t)
 {
 	t->away = 0;
+	tui_fatal_signals();
 	screen_resume(t);
 	uv_poll_start(&t->tty, UV_READABLE, tui_tty_cb);
 	t->full_redraw = 1;
@@ -384,6 +390,7 @@ tui_take_back(struct tui *t, const char *msg)
 		return;
 	if (t->quit) { /* the handles are closing: nothing to restore */
 		t->away = 0;
+		tui_fatal_signals();
 		return;
 	}
 	if (msg == NULL) {

@@ -106,6 +106,7 @@ view_sweep_enter(struct tui *t, struct view *v)
 		p->err[0] = '\0';
 		p->id = v->job;
 		v->sc.sel = v->sc.top = 0;
+		v->sel_id = 0;
 		v->hscroll = 0;
 	}
 	view_sweep_fetch(t, v);
@@ -139,8 +140,16 @@ static void
 view_sweep_prepare(struct tui *t, struct view *v)
 {
 	struct view_sweep *p = v->priv;
+	size_t i;
 
+	/* The selection is a trial's job: it stays on its trial when a
+	 * fresh sweep.show orders them again. */
 	v->sc.n = p->d.ntr;
+	for (i = 0; v->sel_id > 0 && i < p->d.ntr; i++)
+		if (p->d.tr[i].job == v->sel_id) {
+			v->sc.sel = i;
+			return;
+		}
 	if (v->sc.sel >= v->sc.n)
 		v->sc.sel = v->sc.n ? v->sc.n - 1 : 0;
 }

@@ -2,7 +2,7 @@
 
 # The runner did the hello exchange; the verb returns the same facts.
 > {"id":1,"verb":"hello"}
-< {"id":1,"result":{"proto":1,"version":"~^[0-9]+\\.[0-9]+\\.[0-9]+$","software":"gpuqd","user":"@USER@","uid":@UID@,"admin":@ADMIN@,"host":"*str","verbs":["hello","job.submit","job.list","job.show","job.cancel","job.logs","cluster.status","project.list","project.show","events.subscribe","server.stats","server.ping"]}}
+< {"id":1,"result":{"proto":1,"version":"~^[0-9]+\\.[0-9]+\\.[0-9]+$","software":"gpuqd","user":"@USER@","uid":@UID@,"admin":@ADMIN@,"host":"*str","verbs":["hello","job.submit","job.list","job.show","job.cancel","job.logs","cluster.status","job.suspend","job.resume","job.swap","job.hold","job.release","job.requeue","job.update","job.attach","project.list","project.show","sweep.create","sweep.list","sweep.show","sweep.pause","sweep.resume","sweep.stop","events.subscribe","server.stats","server.ping","gpu.history","usage.report"]}}
 
 # The client's own hello may be sent as params; anything else is refused.
 > {"id":2,"verb":"hello","params":{"proto":1,"version":"0.1.0","software":"gpuq","verbs":[]}}
@@ -17,7 +17,7 @@
 
 # The daemon speaks first: its greeting, before the client said anything.
 ! nohello
-< {"hello":{"proto":1,"version":"*str","software":"gpuqd","verbs":["hello","job.submit","job.list","job.show","job.cancel","job.logs","cluster.status","project.list","project.show","events.subscribe","server.stats","server.ping"],"user":"@USER@","host":"*str"}}
+< {"hello":{"proto":1,"version":"*str","software":"gpuqd","verbs":["hello","job.submit","job.list","job.show","job.cancel","job.logs","cluster.status","job.suspend","job.resume","job.swap","job.hold","job.release","job.requeue","job.update","job.attach","project.list","project.show","sweep.create","sweep.list","sweep.show","sweep.pause","sweep.resume","sweep.stop","events.subscribe","server.stats","server.ping","gpu.history","usage.report"],"user":"@USER@","host":"*str"}}
 
 # A request before the client's hello: EPROTO, with the request's id.
 > {"id":5,"verb":"job.list"}

@@ -2,7 +2,7 @@
 
 # A fresh daemon: this connection, this request, no jobs, no events.
 > {"id":1,"verb":"server.stats"}
-< {"id":1,"result":{"version":"~^[0-9]+\\.[0-9]+\\.[0-9]+$","pid":"*int","uptime_s":"*int","connections":1,"requests":1,"commits":"*int","event_seq":0,"jobs":{"PENDING":0,"RUNNING":0,"COMPLETED":0,"FAILED":0,"CANCELLED":0,"TIMEOUT":0},"rss_kb":"*int","store":"@DIR@/state","socket":"@DIR@/s.sock","executor":"local","policy":"fairshare"}}
+< {"id":1,"result":{"version":"~^[0-9]+\\.[0-9]+\\.[0-9]+$","pid":"*int","uptime_s":"*int","connections":1,"requests":1,"commits":"*int","event_seq":0,"jobs":{"PENDING":0,"RUNNING":0,"COMPLETED":0,"FAILED":0,"CANCELLED":0,"TIMEOUT":0,"SUSPENDED":0},"rss_kb":"*int","store":"@DIR@/state","socket":"@DIR@/s.sock","executor":"local","policy":"fairshare"}}
 
 # The counters follow what happens.
 > {"id":2,"verb":"job.submit","params":{"argv":["/bin/true"],"workdir":"/tmp","cpus":0.1,"mem_mb":100}}
@@ -17,14 +17,14 @@
 ! wait-state 1 COMPLETED
 ! wait-state 2 RUNNING
 > {"id":50,"verb":"server.stats"}
-< {"id":50,"result":{"requests":"*int","event_seq":6,"jobs":{"PENDING":1,"RUNNING":1,"COMPLETED":1,"FAILED":0,"CANCELLED":0,"TIMEOUT":0},"...":"*"}}
+< {"id":50,"result":{"requests":"*int","event_seq":6,"jobs":{"PENDING":1,"RUNNING":1,"COMPLETED":1,"FAILED":0,"CANCELLED":0,"TIMEOUT":0,"SUSPENDED":0},"...":"*"}}
 > {"id":6,"verb":"job.cancel","params":{"id":3}}
 < {"id":6,"result":{"job":{"id":3,"state":"CANCELLED","...":"*"},"cancelling":false}}
 > {"id":7,"verb":"job.cancel","params":{"id":2}}
 < {"id":7,"result":{"job":{"id":2,"...":"*"},"cancelling":true}}
 ! wait-state 2 CANCELLED
 > {"id":8,"verb":"server.stats"}
-< {"id":8,"result":{"requests":"*int","event_seq":8,"jobs":{"PENDING":0,"RUNNING":0,"COMPLETED":1,"FAILED":0,"CANCELLED":2,"TIMEOUT":0},"...":"*"}}
+< {"id":8,"result":{"requests":"*int","event_seq":8,"jobs":{"PENDING":0,"RUNNING":0,"COMPLETED":1,"FAILED":0,"CANCELLED":2,"TIMEOUT":0,"SUSPENDED":0},"...":"*"}}
 
 # Unknown parameters are refused.
 > {"id":9,"verb":"server.stats","params":{"verbose":true}}
