@@ -102,12 +102,3 @@ job_life_free(struct job_life *l)
 	free(l->error);
 	free(l);
 }
-
-int
-job_life_empty(const struct job_life *l)
-{
-	return l == NULL ||
-	    (l->nafter == 0 && l->nafterok == 0 && l->mech == 0 && l->op == 0 &&
-	        l->ran_s == 0 && l->pin == NULL && l->requeue == 0 &&
-	        l->user_hold == 0 && l->retry == 0);
-}

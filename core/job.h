@@ -121,7 +121,5 @@ void job_set_env(struct job *j, const char *const *env, size_t nenv);
 struct job_life *job_life(struct job *j);
 /* Frees a life (NULL is fine). */
 void job_life_free(struct job_life *l);
-/* True when l holds nothing worth keeping (it may then be freed). */
-int job_life_empty(const struct job_life *l);
 
 #endif

@@ -212,8 +212,8 @@ place_fgd_memo_node(const struct cluster *c, size_t i, const struct req *r,
 	int found;
 
 	if (s != NULL && ctx->memo != NULL &&
-	    place_memo_get(ctx->memo, s->hash, rq, &found, &nb->score,
-	        &nb->tie, &nb->gpu)) {
+	    place_memo_get(ctx->memo, s->hash, rq, &found, &nb->score, &nb->tie,
+	        &nb->gpu)) {
 		nb->found = found;
 		nb->node = i;
 		return;
@@ -263,7 +263,7 @@ place_fgd_run(const struct cluster *c, const struct req *r,
 		place_fgd_search(c, r, &plain, mode, &b);
 	}
 	if (!b.found) {
-		*why = place_why(c, r);
+		*why = place_why_ctx(ctx, c, r);
 		return 0;
 	}
 	place_fgd_fill(c, r, &b, a);

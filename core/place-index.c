@@ -48,8 +48,8 @@ place_index_fixed(const struct node *nd)
 
 	h = place_index_mix(h, (uint64_t)nd->ngpus);
 	for (g = 0; g < nd->ngpus; g++) {
-		if (g == 0 || strcmp(nd->gpus[g].model,
-		                  nd->gpus[g - 1].model) != 0)
+		if (g == 0 ||
+		    strcmp(nd->gpus[g].model, nd->gpus[g - 1].model) != 0)
 			h = place_index_str(h, nd->gpus[g].model);
 		h = place_index_mix(h, (uint64_t)nd->gpus[g].mem_mb);
 	}
@@ -66,13 +66,19 @@ place_index_sum_of(const struct node *nd, struct place_sum *s)
 
 	s->cpus = nd->free_cpus_milli;
 	s->mem = nd->free_mem_mb;
-	s->whole = s->max_share = s->total = 0;
+	s->whole = s->max_share = s->total = s->usable = 0;
 	h = place_index_mix(h, (uint64_t)(uint32_t)nd->free_cpus_milli);
 	h = place_index_mix(h, (uint64_t)nd->free_mem_mb);
 	for (i = 0; i < nd->ngpus; i++) {
 		g = &nd->gpus[i];
 		f = g->free_milli > 0 ? g->free_milli : 0;
 		s->total += f;
+		if (g->mem_mb > 0)
+			s->usable +=
+			    g->free_mem_mb * MODEL_GPU_MILLI / g->mem_mb < f ?
+			    (int32_t)(g->free_mem_mb * MODEL_GPU_MILLI /
+			        g->mem_mb) :
+			    f;
 		if (f > s->max_share)
 			s->max_share = f;
 		if (f >= MODEL_GPU_MILLI && g->free_mem_mb >= g->mem_mb)

@@ -362,6 +362,47 @@ place_why(const struct cluster *c, const struct req *r)
 	return all >= need ? WAIT_POOL : WAIT_RESOURCES;
 }
 
+/*
+ * place_why from the summaries: for requests without pool, labels, GPU
+ * model or GPU memory, where the summaries hold all it reads.  -1 when
+ * they cannot tell.
+ */
+static int
+place_why_sums(const struct place_ctx *ctx, const struct cluster *c,
+    const struct req *r)
+{
+	const struct place_sum *s;
+	int64_t need, ok = 0, cpu = 0, mem = 0;
+	size_t i;
+
+	if (place_index_sum(ctx, c, 0) == NULL || r->pool[0] != '\0' ||
+	    r->labels[0] != '\0' || r->gpu_model[0] != '\0' ||
+	    (r->gpu_mem_mb > 0 && r->gpus_milli < MODEL_GPU_MILLI))
+		return -1;
+	need = r->gpus_milli > 0 ? r->gpus_milli : 1;
+	for (i = 0; i < c->nnodes; i++) {
+		s = &ctx->index->sum[i];
+		cpu += s->cpus;
+		mem += s->mem;
+		if (s->cpus >= r->cpus_milli && s->mem >= r->mem_mb)
+			ok += place_req_whole(r) > 0 ? s->total : s->usable;
+	}
+	if (!place_req_gpu(r))
+		return cpu >= r->cpus_milli && mem >= r->mem_mb ?
+		    WAIT_FRAGMENTED :
+		    WAIT_RESOURCES;
+	return ok >= need ? WAIT_FRAGMENTED : WAIT_RESOURCES;
+}
+
+enum wait_reason
+place_why_ctx(const struct place_ctx *ctx, const struct cluster *c,
+    const struct req *r)
+{
+	int why = place_why_sums(ctx, c, r);
+
+	return why >= 0 ? (enum wait_reason)why : place_why(c, r);
+}
+
 /* Why r is malformed: the same rules as model_req_check. */
 static int
 place_req_valid(const struct req *r)
@@ -499,7 +540,7 @@ place_by_left(const struct cluster *c, const struct req *r, int tight,
 		best = place_by_left_node(c, r, tight, NULL);
 	}
 	if (best < 0) {
-		*why = place_why(c, r);
+		*why = place_why_ctx(ctx, c, r);
 		return 0;
 	}
 	place_fill(c, (size_t)best, r, tight, a);

@@ -61,6 +61,7 @@ struct place_sum {
 	int32_t whole;     /* whole free GPUs (share and memory free) */
 	int32_t max_share; /* the largest free share on one GPU, milli */
 	int32_t total;     /* free GPU capacity, milli */
+	int32_t usable;    /* the same, each GPU's bounded by its memory */
 	int64_t mem;       /* free host memory, MiB */
 	uint64_t fixed;    /* hash of what does not change: models, pool */
 	uint64_t hash;     /* hash of its whole state, free capacity too */
@@ -190,6 +191,9 @@ int place_by_left(const struct cluster *c, const struct req *r, int tight,
  * stand in the way, RESOURCES otherwise.
  */
 enum wait_reason place_why(const struct cluster *c, const struct req *r);
+/* The same, from ctx's index of c when it has one (much faster). */
+enum wait_reason place_why_ctx(const struct place_ctx *ctx,
+    const struct cluster *c, const struct req *r);
 
 /*
  * The index (place-index.c).  place_index_init summarizes every node of c;

@@ -108,6 +108,9 @@ project_ledger_configure(struct ledger *l, const struct projects *cfg)
 		l->depts[i].deserved_milli = cfg->depts[i].deserved_milli;
 		l->depts[i].limit_milli = cfg->depts[i].limit_milli;
 		l->depts[i].parent_idx = cfg->depts[i].parent_idx;
+		l->depts[i].weight =
+		    cfg->depts[i].weight > 0 ? cfg->depts[i].weight : 1;
+		l->depts[i].stale = 1;
 	}
 	for (i = 0; i < cfg->nlist; i++) {
 		idx = project_ledger_add_project(l, cfg->list[i].name);
@@ -225,6 +228,21 @@ project_ledger_user(struct ledger *l, int32_t pidx, const char *user)
 	return project_ledger_add_user(l, pidx, user);
 }
 
+/* Adds usage (as averages) to department d and the ones above it. */
+static void
+project_ledger_dept_hist(struct ledger *l, int32_t d, double g, double c,
+    double m)
+{
+	size_t steps = 0;
+
+	for (; d >= 0 && steps++ <= l->ndepts; d = l->depts[d].parent_idx) {
+		l->depts[d].hist[0] += g;
+		l->depts[d].hist[1] += c;
+		l->depts[d].hist[2] += m;
+		l->depts[d].stale = 1;
+	}
+}
+
 /* Adds decayed resource-seconds to a user and its project, as averages. */
 static void
 project_ledger_hist(struct ledger *l, int32_t uidx, double gpu_s, double cpu_s,
@@ -244,6 +262,8 @@ project_ledger_hist(struct ledger *l, int32_t uidx, double gpu_s, double cpu_s,
 	p->hist[0] += gpu_s * k;
 	p->hist[1] += cpu_s * k;
 	p->hist[2] += mem_s * k;
+	project_ledger_dept_hist(l, p->dept_idx, gpu_s * k, cpu_s * k,
+	    mem_s * k);
 }
 
 void
@@ -283,8 +303,13 @@ project_ledger_hold(struct ledger *l, int32_t uidx,
 	u->nrunning += sign;
 	p->nrunning += sign;
 	for (d = p->dept_idx; d >= 0 && (size_t)steps++ <= l->ndepts;
-	     d = l->depts[d].parent_idx)
+	     d = l->depts[d].parent_idx) {
 		l->depts[d].held_milli += sign * a->gpus;
+		l->depts[d].held.gpus += sign * a->gpus;
+		l->depts[d].held.cpus += sign * a->cpus;
+		l->depts[d].held.mem += sign * a->mem;
+		l->depts[d].stale = 1;
+	}
 }
 
 void
@@ -392,6 +417,19 @@ project_ledger_user_share(struct ledger *l, int32_t uidx)
 		u->stale = 0;
 	}
 	return u->share;
+}
+
+double
+project_ledger_dept_share(struct ledger *l, int32_t d)
+{
+	struct ledger_dept *x = &l->depts[d];
+
+	if (x->stale) {
+		x->share =
+		    project_ledger_dominant(l, x->hist, &x->held) / x->weight;
+		x->stale = 0;
+	}
+	return x->share;
 }
 
 int64_t

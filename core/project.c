@@ -188,11 +188,16 @@ project_dept_key(struct department *d, const struct project_kv *kv, char *cause,
 		rc = project_limit(kv->value, &d->limit_milli);
 	else if (strcmp(kv->key, "parent") == 0)
 		rc = project_copy_name(d->parent, kv->value);
+	else if (strcmp(kv->key, "weight") == 0)
+		rc = project_weight(kv->value, &d->weight);
 	else
 		return project_fail(cause, n,
 		    "department %s: unknown key \"%s\" (deserved, limit, "
-		    "parent)",
+		    "weight, parent)",
 		    d->name, kv->key);
+	if (rc != 0 && strcmp(kv->key, "weight") == 0)
+		return project_fail(cause, n,
+		    "department %s: bad weight (a number above 0)", d->name);
 	if (rc != 0)
 		return project_fail(cause, n,
 		    "department %s: bad %s (a number of GPUs, 0 or more)",
@@ -264,6 +269,7 @@ project_add_dept(struct projects *p, const char *name, struct project_kv *kv,
 	snprintf(d.name, sizeof(d.name), "%s", name);
 	d.deserved_milli = PROJECT_NO_LIMIT;
 	d.limit_milli = PROJECT_NO_LIMIT;
+	d.weight = 1;
 	d.parent_idx = -1;
 	d.line = line;
 	for (i = 0; i < nkv; i++)
@@ -428,8 +434,8 @@ project_params_line(struct projects *p, struct project_kv *kv, int nkv,
 static const struct place_strategy *
 project_strategy(const char *name)
 {
-	return place_strategy_find(strcmp(name, "binpack") == 0 ? "bestfit" :
-	                                                         name);
+	return place_strategy_find(
+	    strcmp(name, "binpack") == 0 ? "bestfit" : name);
 }
 
 /*
@@ -471,7 +477,8 @@ project_parse_line(struct projects *p, const char *keyword, const char *rest,
 	int nkv, rc;
 
 	if (strcmp(keyword, "placement") == 0) {
-		if (snprintf(buf, sizeof(buf), "%s", rest) >= (int)sizeof(buf) ||
+		if (snprintf(buf, sizeof(buf), "%s", rest) >=
+		        (int)sizeof(buf) ||
 		    (nkv = project_split(buf, &name, kv)) < 0)
 			return project_fail(cause, n,
 			    "placement: wants NAME [whole=NAME]");
@@ -700,9 +707,9 @@ project_format(const struct projects *p, struct buf *b)
 			(void)buf_printf(b, " deserved=%s",
 			    project_fmt_gpus(p->depts[i].deserved_milli, a,
 			        sizeof(a)));
-		(void)buf_printf(b, " limit=%s%s%s\n",
+		(void)buf_printf(b, " limit=%s weight=%g%s%s\n",
 		    project_fmt_gpus(p->depts[i].limit_milli, c, sizeof(c)),
-		    p->depts[i].parent[0] ? " parent=" : "",
+		    p->depts[i].weight, p->depts[i].parent[0] ? " parent=" : "",
 		    p->depts[i].parent);
 	}
 	for (i = 0; i < p->nlist; i++) {

@@ -31,7 +31,8 @@ struct department {
 	int32_t parent_idx;            /* -1: none (project_resolve) */
 	int64_t deserved_milli;        /* GPUs guaranteed, milli */
 	int64_t limit_milli;           /* hard limit, or PROJECT_NO_LIMIT */
-	int32_t line;                  /* where it was declared, or 0 */
+	double weight; /* its share of idle capacity among siblings, > 0 */
+	int32_t line;  /* where it was declared, or 0 */
 };
 
 struct project {
@@ -200,6 +201,11 @@ struct ledger_dept {
 	int64_t deserved_milli;
 	int64_t limit_milli;
 	int32_t parent_idx;
+	double weight;
+	struct ledger_amount held; /* all resources, for its share */
+	double hist[3];            /* its projects' usage, summed */
+	double share;              /* cached standing, valid unless stale */
+	int stale;
 };
 
 struct ledger {
@@ -261,6 +267,12 @@ int32_t project_ledger_binding(const struct ledger *l, int32_t pidx,
  */
 double project_ledger_share(struct ledger *l, int32_t pidx);
 double project_ledger_user_share(struct ledger *l, int32_t uidx);
+/*
+ * A department's weighted dominant share: its projects' usage and
+ * holdings together over the cluster, divided by its weight.  The
+ * fairshare policy compares departments by it first (docs/scheduling.md).
+ */
+double project_ledger_dept_share(struct ledger *l, int32_t d);
 /* GPUs held beyond the deserved quota (milli), 0 when within. */
 int64_t project_ledger_borrowed(const struct ledger *l, int32_t pidx);
 

@@ -171,13 +171,38 @@ sched_fairshare_ukey(struct fs_state *st, int32_t u)
 	k->id = h->id;
 }
 
+/*
+ * Over quota: at the first level where the departments of a and b
+ * differ, the lower weighted share (a department's, or the project's when
+ * it has no department left there) goes first; then the projects' own.
+ */
+static int
+sched_fairshare_share_cmp(const struct fs_pkey *a, const struct fs_pkey *b)
+{
+	double sa, sb;
+	int32_t i;
+
+	for (i = 0; i < a->nchain && i < b->nchain && a->dept[i] == b->dept[i];
+	     i++)
+		;
+	sa = i < a->nchain ? a->dshare[i] : a->share;
+	sb = i < b->nchain ? b->dshare[i] : b->share;
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	if (a->share != b->share)
+		return a->share < b->share ? -1 : 1;
+	return 0;
+}
+
 static int
 sched_fairshare_pkey_cmp(const struct fs_pkey *a, const struct fs_pkey *b)
 {
+	int c;
+
 	if (a->tier != b->tier)
 		return a->tier < b->tier ? -1 : 1;
-	if (a->tier == 1 && a->share != b->share)
-		return a->share < b->share ? -1 : 1;
+	if (a->tier == 1 && (c = sched_fairshare_share_cmp(a, b)) != 0)
+		return c;
 	if (a->rank != b->rank)
 		return a->rank > b->rank ? -1 : 1;
 	if (a->prio != b->prio)
@@ -222,6 +247,22 @@ sched_fairshare_pick(struct fs_state *st, int32_t p, int32_t *prev)
 	return k;
 }
 
+/* Project p's departments from the top, with their shares now. */
+static void
+sched_fairshare_chain(struct fs_state *st, int32_t p, struct fs_pkey *k)
+{
+	int32_t up[FS_DEPTH * 4], n = 0, d, i;
+
+	for (d = st->l.projects[p].dept_idx; d >= 0 && n < FS_DEPTH * 4;
+	     d = st->l.depts[d].parent_idx)
+		up[n++] = d;
+	for (i = 0; i < n && i < FS_DEPTH; i++) {
+		k->dept[i] = up[n - 1 - i];
+		k->dshare[i] = project_ledger_dept_share(&st->l, k->dept[i]);
+	}
+	k->nchain = i;
+}
+
 /* The key project p has now (its heap of users is not empty). */
 static void
 sched_fairshare_pkey(struct fs_state *st, int32_t p, struct fs_pkey *k)
@@ -232,6 +273,7 @@ sched_fairshare_pkey(struct fs_state *st, int32_t p, struct fs_pkey *k)
 	memset(k, 0, sizeof(*k));
 	k->tier = project_ledger_in_quota(&st->l, p, h->milli) ? 0 : 1;
 	k->share = project_ledger_share(&st->l, p);
+	sched_fairshare_chain(st, p, k);
 	k->rank = h->rank;
 	k->prio = h->prio;
 	k->submit = h->submit;
@@ -444,7 +486,8 @@ sched_fairshare_stop(struct fs_state *st)
 			continue;
 		sched_fairshare_apply(st, &st->stop, &j->alloc, 1, 1);
 		if (j->gang != NULL)
-			sched_fairshare_apply(st, &st->stop, j->gang, j->ngang, 1);
+			sched_fairshare_apply(st, &st->stop, j->gang, j->ngang,
+			    1);
 	}
 	return &st->stop;
 }
@@ -453,7 +496,7 @@ sched_fairshare_stop(struct fs_state *st)
  * Copies a node's fields and its GPUs, not the unused GPU slots (most of
  * a struct node when nodes have 8 GPUs of 64 possible).
  */
-static void
+void
 sched_fairshare_node_copy(struct node *to, const struct node *from)
 {
 	int32_t n = from->ngpus > 0 ? from->ngpus : 0;
@@ -1116,8 +1159,8 @@ sched_fairshare_gang_parts(struct fs_state *st, const struct req *r)
 	size_t i;
 
 	for (i = 0; i < st->now_c.nnodes; i++)
-		k += sched_fairshare_place_on(st, &st->now_c, (int32_t)i, r,
-		    &a);
+		k +=
+		    sched_fairshare_place_on(st, &st->now_c, (int32_t)i, r, &a);
 	return k;
 }
 

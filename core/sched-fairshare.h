@@ -26,6 +26,8 @@ enum fs_slot {
 	FS_SLOT_SORTED,
 	FS_SLOT_ORDER,
 	FS_SLOT_WAIT,
+	FS_SLOT_FUTURE,
+	FS_SLOT_FUTURE_SLOT,
 };
 
 /* A waiting job. */
@@ -42,7 +44,7 @@ struct fs_job {
 	int64_t submit, id;
 	int32_t pinned; /* it has a pin: it goes first in its queue */
 	int32_t shape;  /* index into the shapes */
-	int32_t cpus;  /* req's, with the defaults */
+	int32_t cpus;   /* req's, with the defaults */
 	int64_t mem;
 };
 
@@ -134,9 +136,19 @@ struct fs_ukey {
 	int64_t submit, id;
 };
 
+/* Departments above a project that the over-quota order compares. */
+#define FS_DEPTH 8
+
 /* A project's place in the admission order. */
 struct fs_pkey {
 	int tier; /* 0: its next job fits its deserved quota */
+	/*
+	 * Over quota, hierarchically: its departments from the top with
+	 * their weighted shares, then its own share (docs/scheduling.md).
+	 */
+	int32_t nchain;
+	int32_t dept[FS_DEPTH];
+	double dshare[FS_DEPTH];
 	double share;
 	int32_t rank, prio;
 	int64_t submit, id;
@@ -195,7 +207,7 @@ struct fs_state {
 	int any_stopping;    /* some capacity is being freed */
 	int32_t *wait_job;   /* per plan waiting entry: its job */
 	size_t cap_wait_job;
-	int32_t *min_rank; /* per project: lowest class rank of its
+	int32_t *min_rank;      /* per project: lowest class rank of its
 			      preemptible runs, or JOB_NCLASSES */
 	struct sched_placer pl; /* placement: strategies and the mix */
 };
@@ -206,6 +218,8 @@ int64_t sched_fairshare_need(const struct req *r, int64_t gpu_mem_mb);
 /* What allocs hold; returns the GPUs (milli). */
 int64_t sched_fairshare_alloc_milli(const struct alloc *a, int32_t n,
     struct ledger_amount *amt);
+/* Copies a node and its GPUs, not its unused GPU slots. */
+void sched_fairshare_node_copy(struct node *to, const struct node *from);
 /* The most GPU memory of one GPU of c. */
 int64_t sched_fairshare_max_gpu_mem(const struct cluster *c);
 /* The risk of job j that this plan starts (project pidx of l). */
@@ -223,9 +237,8 @@ void sched_fairshare_rekey(struct fs_state *st, int32_t pidx);
 int32_t sched_fairshare_shape_id(struct fs_state *st, const struct req *r);
 #define FS_SHAPE(st, k) (&(st)->shapes[(st)->jobs[k].shape])
 /* Places r on node n of c alone; 1 when it fits (a->node = n). */
-int sched_fairshare_place_on(const struct fs_state *st,
-    const struct cluster *c, int32_t n, const struct req *r,
-    struct alloc *a);
+int sched_fairshare_place_on(const struct fs_state *st, const struct cluster *c,
+    int32_t n, const struct req *r, struct alloc *a);
 /*
  * The lng view, and the stop view, made on first use: until a reservation
  * exists lng is now_c; stop is lng plus what stopping jobs hold.

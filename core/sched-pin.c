@@ -14,8 +14,8 @@
 #include "core/sched-fairshare.h"
 
 int
-sched_pin_try(struct fs_state *st, int32_t k, struct alloc *allocs,
-    int32_t *n, enum wait_reason *why)
+sched_pin_try(struct fs_state *st, int32_t k, struct alloc *allocs, int32_t *n,
+    enum wait_reason *why)
 {
 	const struct fs_job *job = &st->jobs[k];
 	const struct alloc *pin = job->j->pin;

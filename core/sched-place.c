@@ -63,9 +63,8 @@ sched_place_canon(const struct req *from, struct req *r)
 	r->gpus_milli = from->gpus_milli;
 	if (from->gpus_milli == 0 && from->gpu_mem_mb > 0)
 		r->gpu_mem_mb = (from->gpu_mem_mb + 1023) / 1024 * 1024;
-	r->cpus_milli = sched_place_cpus(from->cpus_milli > 0 ?
-	        from->cpus_milli :
-	        1000);
+	r->cpus_milli =
+	    sched_place_cpus(from->cpus_milli > 0 ? from->cpus_milli : 1000);
 	memcpy(r->gpu_model, from->gpu_model, sizeof(r->gpu_model));
 }
 
@@ -320,8 +319,8 @@ sched_place_gang(const struct sched_placer *pl, const struct cluster *c,
 	for (i = 0; (size_t)i < c->nnodes; i++) {
 		if (i == skip || !sched_place_on(pl, c, i, r, &a))
 			continue;
-		cand[k].left = sign *
-		    (sched_place_whole_free(&c->nodes[i]) - a.ngpus);
+		cand[k].left =
+		    sign * (sched_place_whole_free(&c->nodes[i]) - a.ngpus);
 		cand[k++].node = i;
 	}
 	if (k < want) {

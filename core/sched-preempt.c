@@ -213,12 +213,13 @@ static int
 sched_preempt_fits(struct fs_state *st, int32_t n, const struct req *r,
     const int32_t *v, int32_t nv, int32_t skip)
 {
-	struct node copy = st->stop.nodes[n];
+	struct node copy;
 	struct cluster one = { &copy, 1 };
 	struct alloc part, a;
 	const struct job_core *j;
 	int32_t i, g;
 
+	sched_fairshare_node_copy(&copy, &st->stop.nodes[n]);
 	for (i = 0; i < nv; i++) {
 		if (i == skip)
 			continue;
@@ -234,9 +235,54 @@ sched_preempt_fits(struct fs_state *st, int32_t n, const struct req *r,
 	return sched_fairshare_place_on(st, &one, 0, r, &a);
 }
 
+/* True when project p is in department d (or one below it). */
+static int
+sched_preempt_in_dept(const struct fs_state *st, int32_t p, int32_t d)
+{
+	int32_t x, steps = 0;
+
+	for (x = st->l.projects[p].dept_idx;
+	     x >= 0 && (size_t)steps++ <= st->l.ndepts;
+	     x = st->l.depts[x].parent_idx)
+		if (x == d)
+			return 1;
+	return 0;
+}
+
 /*
- * Reclaim may not take a project below its deserved quota: checks the
- * set v[0..nv) plus run c together.
+ * Reclaim may not take a department below its deserved quota either,
+ * unless the job it makes room for is in that department too (then the
+ * department keeps what it holds).
+ */
+static int
+sched_preempt_keeps_depts(const struct fs_state *st, const int32_t *v,
+    int32_t nv, int32_t c, const struct fs_job *k)
+{
+	const struct fs_run *cand = &st->runs[c];
+	const struct ledger_dept *x;
+	int32_t d, i, steps = 0;
+	int64_t taken;
+
+	for (d = st->l.projects[cand->pidx].dept_idx;
+	     d >= 0 && (size_t)steps++ <= st->l.ndepts;
+	     d = st->l.depts[d].parent_idx) {
+		x = &st->l.depts[d];
+		if (x->deserved_milli < 0 ||
+		    sched_preempt_in_dept(st, k->pidx, d))
+			continue;
+		taken = cand->milli;
+		for (i = 0; i < nv; i++)
+			if (sched_preempt_in_dept(st, st->runs[v[i]].pidx, d))
+				taken += st->runs[v[i]].milli;
+		if (x->held_milli - taken < x->deserved_milli)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Reclaim may not take a project below its deserved quota, nor one of its
+ * departments below theirs: checks the set v[0..nv) plus run c together.
  */
 static int
 sched_preempt_keeps_quota(const struct fs_state *st, const int32_t *v,
@@ -251,7 +297,8 @@ sched_preempt_keeps_quota(const struct fs_state *st, const int32_t *v,
 	for (i = 0; i < nv; i++)
 		if (st->runs[v[i]].pidx == cand->pidx)
 			taken += st->runs[v[i]].milli;
-	return project_ledger_borrowed(&st->l, cand->pidx) >= taken;
+	return project_ledger_borrowed(&st->l, cand->pidx) >= taken &&
+	    sched_preempt_keeps_depts(st, v, nv, c, k);
 }
 
 static void
@@ -373,19 +420,18 @@ sched_preempt_greedy(struct fs_state *st, int32_t n, const struct fs_job *k,
 	return 1;
 }
 
-/* Swaps out the victims of pick for job k and books its room. */
+/* Swaps out runs v[0..nv) for job k: plan, ledger, stop view, order. */
 static void
-sched_preempt_apply(struct fs_state *st, int32_t k, const struct fs_pick *p,
-    const struct req *r, int in_quota)
+sched_preempt_victims(struct fs_state *st, int32_t k, const int32_t *vs,
+    int32_t nv, int in_quota)
 {
 	const struct fs_job *job = &st->jobs[k];
 	struct ledger_amount amt;
 	struct fs_run *v;
-	struct alloc a;
 	int32_t i;
 
-	for (i = 0; i < p->nv; i++) {
-		v = &st->runs[p->v[i]];
+	for (i = 0; i < nv; i++) {
+		v = &st->runs[vs[i]];
 		plan_add_preempt(st->out, v->j->id, job->j->id,
 		    sched_preempt_why(st, v, job, in_quota), &v->j->alloc);
 		v->victim = 1;
@@ -394,18 +440,129 @@ sched_preempt_apply(struct fs_state *st, int32_t k, const struct fs_pick *p,
 		amt.cpus = v->j->alloc.cpus_milli;
 		amt.mem = v->j->alloc.mem_mb;
 		project_ledger_hold(&st->l, v->uidx, &amt, -1);
-		sched_fairshare_apply(st, sched_fairshare_stop(st), &v->j->alloc, 1,
-		    1);
+		sched_fairshare_apply(st, sched_fairshare_stop(st),
+		    &v->j->alloc, 1, 1);
 		if (v->j->gang != NULL)
 			sched_fairshare_apply(st, &st->stop, v->j->gang,
 			    v->j->ngang, 1);
-		sched_reserve_move(st, p->v[i], st->now + st->pp->swap_time_s);
+		sched_reserve_move(st, vs[i], st->now + st->pp->swap_time_s);
 		sched_fairshare_user_changed(st, v->uidx);
 		sched_fairshare_rekey(st, v->pidx);
 	}
 	st->any_stopping = 1;
+	st->npreempted += (uint64_t)nv;
+}
+
+/* Swaps out the victims of pick for job k and books its room. */
+static void
+sched_preempt_apply(struct fs_state *st, int32_t k, const struct fs_pick *p,
+    const struct req *r, int in_quota)
+{
+	struct alloc a;
+
+	sched_preempt_victims(st, k, p->v, p->nv, in_quota);
 	if (sched_fairshare_place_on(st, &st->stop, p->node, r, &a))
 		sched_preempt_take(st, k, &a, 1);
+}
+
+/* Gang victims: the order of node picks, cheapest first. */
+static int
+sched_preempt_pick_cmp(const void *pa, const void *pb)
+{
+	const struct fs_pick *a = pa, *b = pb;
+
+	if ((a->nv == 0) != (b->nv == 0))
+		return a->nv == 0 ? -1 : 1;
+	if (a->nv == 0)
+		return a->node < b->node ? -1 : a->node > b->node;
+	return sched_preempt_better(a, b) ? -1 : sched_preempt_better(b, a);
+}
+
+/*
+ * For each node where job k's part could go: no victims when it fits
+ * already once stopping jobs are gone, else the cheapest victims there.
+ * Returns how many nodes; picks in cheapest order.
+ */
+static int32_t
+sched_preempt_gang_picks(struct fs_state *st, const struct fs_job *job,
+    int in_quota, struct fs_pick *picks)
+{
+	const struct req *r = job->req;
+	struct alloc a;
+	int32_t n, np = 0;
+
+	for (n = 0; (size_t)n < st->in->cluster->nnodes; n++) {
+		if (!sched_node_where(&st->stop.nodes[n], r))
+			continue;
+		if (sched_fairshare_place_on(st, &st->stop, n, r, &a)) {
+			picks[np].node = n;
+			picks[np++].nv = 0;
+		} else if (sched_preempt_node(st, n, job, r, in_quota,
+		               &picks[np]))
+			np++;
+	}
+	qsort(picks, (size_t)np, sizeof(*picks), sched_preempt_pick_cmp);
+	return np;
+}
+
+/*
+ * Adds pick p's victims to the union u (*nu of them) when together they
+ * keep every project and department at its deserved quota; 0 when not.
+ */
+static int
+sched_preempt_gang_join(struct fs_state *st, const struct fs_job *job,
+    const struct fs_pick *p, int32_t *u, int32_t *nu, int32_t cap)
+{
+	int32_t i, j, n0 = *nu;
+
+	for (i = 0; i < p->nv; i++) {
+		for (j = 0; j < *nu && u[j] != p->v[i]; j++)
+			;
+		if (j < *nu)
+			continue; /* a gang victim met on another node */
+		if (*nu == cap ||
+		    !sched_preempt_keeps_quota(st, u, *nu, p->v[i], job)) {
+			*nu = n0;
+			return 0;
+		}
+		u[(*nu)++] = p->v[i];
+	}
+	return 1;
+}
+
+/*
+ * A gang inside its quota: the cheapest nodes, each made room on by its
+ * own victims, all of them or none; the victims swapped out together.
+ * Returns how many were swapped out, 0 when no set would do.
+ */
+static int
+sched_preempt_gang(struct fs_state *st, int32_t k, int in_quota)
+{
+	const struct fs_job *job = &st->jobs[k];
+	int32_t want = model_req_nodes(job->req), np, i, nu = 0, ch = 0;
+	int32_t *u, cap = want * FS_MAX_CANDS;
+	struct alloc a[MODEL_MAX_GANG_NODES];
+	struct fs_pick *picks;
+
+	picks =
+	    xreallocarray(NULL, st->in->cluster->nnodes + 1, sizeof(*picks));
+	u = xreallocarray(NULL, (size_t)cap + 1, sizeof(*u));
+	np = sched_preempt_gang_picks(st, job, in_quota, picks);
+	for (i = 0; i < np && ch < want; i++)
+		if (sched_preempt_gang_join(st, job, &picks[i], u, &nu, cap))
+			picks[ch++] = picks[i];
+	if (ch == want && nu > 0) {
+		sched_preempt_victims(st, k, u, nu, in_quota);
+		for (i = 0; i < want; i++)
+			if (!sched_fairshare_place_on(st, &st->stop,
+			        picks[i].node, job->req, &a[i]))
+				break;
+		if (i == want)
+			sched_preempt_take(st, k, a, want);
+	}
+	free(picks);
+	free(u);
+	return ch == want ? nu : 0;
 }
 
 /*
@@ -437,17 +594,23 @@ sched_preempt_try(struct fs_state *st, int32_t k)
 	const struct fs_job *job = &st->jobs[k];
 	const struct req *r = job->req;
 	struct fs_pick best, cur;
-	int in_quota;
+	int in_quota, nv;
 	size_t n;
 
 	in_quota = project_ledger_in_quota(&st->l, job->pidx, job->milli);
-	if (st->tries_left <= 0 || model_req_nodes(r) > 1 || job->pinned ||
+	if (st->tries_left <= 0 || job->pinned ||
+	    model_req_nodes(r) > MODEL_MAX_GANG_NODES ||
 	    (!in_quota && st->min_rank[job->pidx] >= job->rank))
 		return 0;
 	if (sched_preempt_known(st, k, in_quota, 0))
 		return 0;
 	st->tries_left--;
 	(void)sched_fairshare_stop(st);
+	if (model_req_nodes(r) > 1) {
+		if ((nv = sched_preempt_gang(st, k, in_quota)) == 0)
+			(void)sched_preempt_known(st, k, in_quota, 1);
+		return nv;
+	}
 	memset(&best, 0, sizeof(best));
 	for (n = 0; n < st->in->cluster->nnodes; n++) {
 		if (!sched_node_where(&st->stop.nodes[n], r))
@@ -462,7 +625,6 @@ sched_preempt_try(struct fs_state *st, int32_t k)
 		return 0;
 	}
 	sched_preempt_apply(st, k, &best, r, in_quota);
-	st->npreempted += (uint64_t)best.nv;
 	return best.nv;
 }
 

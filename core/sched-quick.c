@@ -227,8 +227,8 @@ sched_quick_gate(struct sched_quick *q, const struct sched_quick_job *k,
 
 /* Why a job that does not fit waits, as the full plan would say it. */
 static void
-sched_quick_why(struct sched_quick *q, const struct sched_quick_job *k,
-    int rc, enum wait_reason why, int64_t now, struct waiting *w)
+sched_quick_why(struct sched_quick *q, const struct sched_quick_job *k, int rc,
+    enum wait_reason why, int64_t now, struct waiting *w)
 {
 	w->position = ++q->position;
 	w->reason = rc == 2 ? WAIT_PRIORITY : why;

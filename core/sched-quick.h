@@ -29,15 +29,15 @@
 #include "core/sched.h"
 
 struct sched_quick {
-	int valid;           /* filled by a full plan */
-	int64_t at;          /* that plan's time */
-	struct cluster now;  /* free now (owned nodes) */
-	struct cluster lng;  /* free now minus reservations (owned) */
-	size_t cap_nodes;    /* room in now.nodes and lng.nodes */
-	int64_t t_min;       /* earliest reservation, or INT64_MAX */
-	int64_t gpu_mem;     /* the largest GPU's memory */
-	struct ledger l;     /* who holds what (owned) */
-	struct projects own; /* the projects when the plan had none */
+	int valid;                  /* filled by a full plan */
+	int64_t at;                 /* that plan's time */
+	struct cluster now;         /* free now (owned nodes) */
+	struct cluster lng;         /* free now minus reservations (owned) */
+	size_t cap_nodes;           /* room in now.nodes and lng.nodes */
+	int64_t t_min;              /* earliest reservation, or INT64_MAX */
+	int64_t gpu_mem;            /* the largest GPU's memory */
+	struct ledger l;            /* who holds what (owned) */
+	struct projects own;        /* the projects when the plan had none */
 	const struct projects *cfg; /* the plan's projects, or &own */
 	struct sched_placer pl;     /* owned: its mix and indexes */
 	int32_t position;           /* the last position handed out */

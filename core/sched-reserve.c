@@ -124,6 +124,7 @@ sched_reserve_cmp(const void *pa, const void *pb)
 
 /* The future: node copies made on first touch. */
 struct fs_future {
+	struct sched_scratch *scratch; /* where nodes and slot come from */
 	const struct sched_placer *pl;
 	const struct alloc *pin; /* a pinned job's: only it will do */
 	const struct cluster *base;
@@ -134,23 +135,28 @@ struct fs_future {
 };
 
 static void
-sched_reserve_future_init(struct fs_future *f, const struct cluster *base)
+sched_reserve_future_init(struct fs_state *st, struct fs_future *f,
+    const struct cluster *base)
 {
-	size_t i;
-
+	f->scratch = st->in->scratch;
 	f->base = base;
-	f->slot = xreallocarray(NULL, base->nnodes + 1, sizeof(*f->slot));
-	for (i = 0; i < base->nnodes; i++)
-		f->slot[i] = -1;
+	f->slot = sched_scratch_take(f->scratch, FS_SLOT_FUTURE_SLOT,
+	    (base->nnodes + 1) * sizeof(*f->slot));
+	memset(f->slot, 0xff, base->nnodes * sizeof(*f->slot)); /* -1 */
 	f->nodes = NULL;
 	f->n = 0;
+	f->pin = NULL;
+	f->pl = &st->pl;
 }
 
 static void
 sched_reserve_future_done(struct fs_future *f)
 {
-	free(f->slot);
-	free(f->nodes);
+	sched_scratch_give(f->scratch, FS_SLOT_FUTURE_SLOT, f->slot,
+	    (f->base->nnodes + 1) * sizeof(*f->slot));
+	if (f->nodes != NULL)
+		sched_scratch_give(f->scratch, FS_SLOT_FUTURE, f->nodes,
+		    (f->base->nnodes + 1) * sizeof(*f->nodes));
 }
 
 /* The future's copy of node i, made now if need be. */
@@ -159,9 +165,10 @@ sched_reserve_future_node(struct fs_future *f, int32_t i)
 {
 	if (f->slot[i] < 0) {
 		if (f->nodes == NULL)
-			f->nodes = xreallocarray(NULL, f->base->nnodes + 1,
-			    sizeof(*f->nodes));
-		f->nodes[f->n] = f->base->nodes[i];
+			f->nodes =
+			    sched_scratch_take(f->scratch, FS_SLOT_FUTURE,
+			        (f->base->nnodes + 1) * sizeof(*f->nodes));
+		sched_fairshare_node_copy(&f->nodes[f->n], &f->base->nodes[i]);
 		f->slot[i] = (int32_t)f->n++;
 	}
 	return &f->nodes[f->slot[i]];
@@ -263,8 +270,7 @@ sched_reserve_test_pin(struct fs_future *f, const struct alloc *pin,
 	if (i == nt)
 		return 0;
 	at0.node = 0;
-	if (!sched_place_pin_free(sched_reserve_future_one(f, pin->node),
-	        &at0))
+	if (!sched_place_pin_free(sched_reserve_future_one(f, pin->node), &at0))
 		return 0;
 	allocs[0] = *pin;
 	*n = 1;
@@ -317,11 +323,11 @@ sched_reserve_find(struct fs_state *st, const struct req *r,
 	size_t i;
 
 	sched_reserve_sort(st);
-	sched_reserve_future_init(&f, st->have_lng ? &st->lng : &st->now_c);
-	f.pl = &st->pl;
+	sched_reserve_future_init(st, &f, st->have_lng ? &st->lng : &st->now_c);
 	f.pin = pin;
-	if (pin != NULL && (model_req_nodes(r) > 1 || pin->node < 0 ||
-	                       (size_t)pin->node >= f.base->nnodes)) {
+	if (pin != NULL &&
+	    (model_req_nodes(r) > 1 || pin->node < 0 ||
+	        (size_t)pin->node >= f.base->nnodes)) {
 		sched_reserve_future_done(&f);
 		return 0; /* a pinned gang gets no reservation */
 	}

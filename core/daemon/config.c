@@ -188,6 +188,43 @@ config_print_event_history(const struct config *cfg, FILE *fp, const char *name)
 	fprintf(fp, "%s %zu\n", name, cfg->event_history);
 }
 
+/* "COUNT" or "COUNT,AGE": finished jobs kept in memory (jobs-archive.c). */
+static int
+config_set_keep_finished(struct config *cfg, const char *v, char *cause,
+    size_t n)
+{
+	const char *comma = strchr(v, ',');
+	int64_t age = 0;
+	long long x;
+	char *end;
+
+	errno = 0;
+	x = strtoll(v, &end, 10);
+	if (errno != 0 || end == v || end != (comma ? comma : v + strlen(v)) ||
+	    x < 0 || x > 100000000 ||
+	    (comma != NULL &&
+	        (units_parse_duration(comma + 1, 1, &age) != 0 || age < 1))) {
+		snprintf(cause, n,
+		    "keep-finished wants a count, and maybe an age: "
+		    "10000 or 10000,1d");
+		return GQ_EINVAL;
+	}
+	cfg->keep_finished = x;
+	cfg->keep_finished_age_s = age;
+	return 0;
+}
+
+static void
+config_print_keep_finished(const struct config *cfg, FILE *fp, const char *name)
+{
+	if (cfg->keep_finished_age_s > 0)
+		fprintf(fp, "%s %lld,%llds\n", name,
+		    (long long)cfg->keep_finished,
+		    (long long)cfg->keep_finished_age_s);
+	else
+		fprintf(fp, "%s %lld\n", name, (long long)cfg->keep_finished);
+}
+
 static int
 config_set_cpus(struct config *cfg, const char *v, char *cause, size_t n)
 {
@@ -251,6 +288,7 @@ PROJECT_OPTION(department, "department")
 PROJECT_OPTION(project, "project")
 PROJECT_OPTION(user, "user")
 PROJECT_OPTION(policy_param, "policy-param")
+PROJECT_OPTION(placement, "placement")
 
 static void
 config_print_project(const struct config *cfg, FILE *fp, const char *name)
@@ -273,6 +311,7 @@ config_print_none(const struct config *cfg, FILE *fp, const char *name)
 #define config_print_department   config_print_none
 #define config_print_user         config_print_none
 #define config_print_policy_param config_print_none
+#define config_print_placement    config_print_none
 
 static int
 config_set_node_pool(struct config *cfg, const char *v, char *cause, size_t n)
@@ -358,6 +397,28 @@ config_print_slurm_gpu_mem(const struct config *cfg, FILE *fp, const char *name)
 	fprintf(fp, "%s %lldM\n", name, (long long)cfg->slurm_gpu_mem_mb);
 }
 
+static int
+config_set_slurm_parallel(struct config *cfg, const char *v, char *cause,
+    size_t n)
+{
+	char *end;
+	long x = strtol(v, &end, 10);
+
+	if (*end != '\0' || x < 1 || x > 8) {
+		snprintf(cause, n, "slurm-submit-parallel wants 1 to 8");
+		return GQ_EINVAL;
+	}
+	cfg->slurm_parallel = (int32_t)x;
+	return 0;
+}
+
+static void
+config_print_slurm_parallel(const struct config *cfg, FILE *fp,
+    const char *name)
+{
+	fprintf(fp, "%s %d\n", name, (int)cfg->slurm_parallel);
+}
+
 #define OPT(name, restart, field, help)                                        \
 	{                                                                      \
 		name, restart, config_set_##field, config_print_##field, help  \
@@ -380,6 +441,8 @@ static const struct option_def config_options[] = {
 	    "checkpoints"),
 	OPT("log-level", 0, log_level, "error, warn, info or debug"),
 	OPT("event-history", 1, event_history, "events kept for resuming"),
+	OPT("keep-finished", 0, keep_finished,
+	    "finished jobs kept in memory: COUNT or COUNT,AGE"),
 	OPT("cpus", 1, cpus, "CPUs jobs may use (default: all)"),
 	OPT("mem", 1, mem, "memory jobs may use (default: all)"),
 	OPT("node-pool", 0, node_pool, "this node's pool"),
@@ -392,6 +455,8 @@ static const struct option_def config_options[] = {
 	    "slurm: job scripts and logs, on a shared filesystem"),
 	OPT("slurm-poll-interval", 1, slurm_poll, "slurm: squeue so often"),
 	OPT("slurm-gpu-mem", 1, slurm_gpu_mem, "slurm: a GPU's memory"),
+	OPT("slurm-submit-parallel", 1, slurm_parallel,
+	    "slurm: sbatch processes at once"),
 	OPT("department", 0, department,
 	    "NAME deserved=GPUS limit=GPUS parent=DEPT"),
 	OPT("project", 0, project,
@@ -400,6 +465,9 @@ static const struct option_def config_options[] = {
 	OPT("user", 0, user, "NAME project=P weight=W"),
 	OPT("policy-param", 0, policy_param,
 	    "half-life=T min-runtime=T reservations=N ..."),
+	OPT("placement", 0, placement,
+	    "STRATEGY [whole=STRATEGY]: fgd+ (default), fgd, fgd-k8s, "
+	    "bestfit, spread, random"),
 };
 
 #define NOPTIONS (sizeof(config_options) / sizeof(config_options[0]))
@@ -463,8 +531,10 @@ config_defaults(struct config *cfg)
 	cfg->sync_full = 1;
 	cfg->log_level = 2;
 	cfg->event_history = 16384;
+	cfg->keep_finished = 10000;
 	cfg->slurm_poll_ms = 1000;
 	cfg->slurm_gpu_mem_mb = 80 * 1024;
+	cfg->slurm_parallel = 4;
 	telemetry_config_defaults(cfg);
 }
 

@@ -27,6 +27,8 @@ struct config {
 	int sync_full;
 	int log_level;
 	size_t event_history;
+	int64_t keep_finished;       /* finished jobs kept in memory */
+	int64_t keep_finished_age_s; /* ... for at most this long; 0: any */
 	int32_t cpus_milli; /* 0: this host's */
 	int64_t mem_mb;     /* 0: this host's */
 	int system_mode;    /* running as root: system paths */
@@ -40,6 +42,7 @@ struct config {
 	char *slurm_dir;          /* scripts and logs, or NULL: STATE/slurm */
 	int64_t slurm_poll_ms;    /* squeue every so often */
 	int64_t slurm_gpu_mem_mb; /* a Slurm GPU's memory */
+	int32_t slurm_parallel;   /* sbatch processes at once, 1..8 */
 	int32_t line;             /* the file line being read, for errors */
 	struct tel_config gpu;    /* GPU options (telemetry-config.c) */
 };

@@ -35,6 +35,7 @@
 #define PROTO_MAX_ID_PARAM      ((INT64_C(1) << 53) - 1)
 
 struct daemon;
+struct jobs_archive;
 struct run_swap;
 struct run_quick;
 struct sweepd;
@@ -144,6 +145,7 @@ struct daemon {
 	struct sweepd *sweepd; /* sweeps and their trials (sweepd.c) */
 	struct telemetry *tel; /* GPU telemetry (telemetry.c) */
 	struct run_quick *quick; /* incremental planning (run-input.c) */
+	struct jobs_archive *archive; /* finished jobs out (jobs-archive.c) */
 };
 
 struct evslot {
@@ -212,6 +214,49 @@ void jobs_load(struct daemon *d);
 void jobs_count(struct daemon *d, size_t counts[JOB_NSTATES]);
 /* Index of the first job with id > after. */
 size_t jobs_lower_bound(struct daemon *d, int64_t after);
+
+/*
+ * jobs-archive.c: finished jobs leave memory once they are not among the
+ * keep-finished most recent; their rows stay in the store, archived
+ * (docs/internals/daemon.md, "Archived jobs").
+ */
+/* Loads the jobs not archived (add steals each), the archive's state. */
+void jobs_archive_load(struct daemon *d, int (*add)(struct job *j, void *d));
+void jobs_archive_free(struct daemon *d);
+/* Each tick: archives what keep-finished no longer keeps. */
+void jobs_archive_tick(struct daemon *d, int64_t now);
+/*
+ * The job with this id: from memory, else brought back from the archive
+ * into memory (it is then kept like a job that just ended).  NULL when
+ * there is no such job.  Borrowed.
+ */
+struct job *jobs_archive_fetch(struct daemon *d, int64_t id);
+/*
+ * A look at a job: from memory, else a copy read from the archive that
+ * lives until the next call.  NULL when unknown.  Borrowed; read only.
+ */
+struct job *jobs_archive_peek(struct daemon *d, int64_t id);
+/* params_job for verbs that only read: archived jobs stay archived. */
+int jobs_archive_param(struct verb_ctx *v, struct job **out, char **cause);
+/*
+ * Whether job id has ended, from memory or the store: 1 (ended, its state
+ * in *out), 0 (not yet: its state in *out), or GQ_ENOENT.
+ */
+int jobs_final_state(struct daemon *d, int64_t id, enum job_state *out);
+/* Adds the archived jobs to counts by state. */
+void jobs_archive_count(struct daemon *d, size_t counts[JOB_NSTATES]);
+/* Archived jobs in all. */
+int64_t jobs_archive_total(struct daemon *d);
+/* run_usage_rebuild's end: adds the archived runs' decayed usage. */
+void jobs_archive_usage(struct daemon *d, int64_t now);
+/* job.submit: brings back the archived jobs "after"/"afterok" name. */
+int jobs_archive_deps(struct daemon *d, json_t *params);
+/*
+ * Calls cb for each archived job that ran and ended at or after since;
+ * only its accounting fields are set (store_archive_runs).
+ */
+int jobs_archive_runs(struct daemon *d, int64_t since,
+    int (*cb)(const struct job *j, void *arg), void *arg);
 
 /* jobjson.c */
 json_t *jobjson_encode(struct daemon *d, const struct job *j, int detail);

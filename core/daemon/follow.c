@@ -100,9 +100,8 @@ follow_one(struct daemon *d, struct conn *c, struct follow *f)
 	char *path;
 	int ended, rc;
 
-	if (j == NULL)
-		return 1;
-	ended = model_state_final(j->core.state);
+	/* A job gone from memory was archived: it has ended. */
+	ended = j == NULL || model_state_final(j->core.state);
 	path = d->exec->log_path(&d->xctx, f->job_id,
 	    f->stderr_stream ? "stderr" : "stdout");
 	rc = logs_read(path, f->offset, FOLLOW_CHUNK, ended, &ch);

@@ -29,12 +29,19 @@ jobs_lower_bound(struct daemon *d, int64_t after)
 struct job *
 jobs_find(struct daemon *d, int64_t id)
 {
+	int64_t last;
 	size_t i;
 
 	/* Ids are handed out densely from 1: usually a direct hit. */
 	if (id >= 1 && (uint64_t)(id - 1) < d->njobs &&
 	    d->jobs[id - 1]->core.id == id)
 		return d->jobs[id - 1];
+	/* Once older jobs are archived, the newest are still dense. */
+	if (d->njobs > 0 && id >= 1 &&
+	    (last = d->jobs[d->njobs - 1]->core.id) >= id &&
+	    (uint64_t)(last - id) < d->njobs &&
+	    d->jobs[d->njobs - 1 - (last - id)]->core.id == id)
+		return d->jobs[d->njobs - 1 - (last - id)];
 	i = jobs_lower_bound(d, id - 1);
 
 	if (i < d->njobs && d->jobs[i]->core.id == id)
@@ -132,7 +139,7 @@ jobs_load(struct daemon *d)
 	int64_t next = 1;
 
 	d->next_job_id = 1;
-	store_job_load_all(d->store, jobs_load_cb, d);
+	jobs_archive_load(d, jobs_load_cb); /* all but archived ones */
 	if (store_meta_get(d->store, "next_job_id", &next) == 0 &&
 	    next > d->next_job_id)
 		d->next_job_id = next;
@@ -150,4 +157,5 @@ jobs_count(struct daemon *d, size_t counts[JOB_NSTATES])
 	memset(counts, 0, sizeof(size_t) * JOB_NSTATES);
 	for (i = 0; i < d->njobs; i++)
 		counts[d->jobs[i]->core.state]++;
+	jobs_archive_count(d, counts); /* ended jobs out of memory */
 }

@@ -113,7 +113,7 @@ params_job(struct verb_ctx *v, struct job **out, char **cause)
 	rc = params_int(v->params, "id", 1, PROTO_MAX_ID_PARAM, 0, &id, cause);
 	if (rc != 0)
 		return rc;
-	if ((*out = jobs_find(v->d, id)) == NULL) {
+	if ((*out = jobs_archive_fetch(v->d, id)) == NULL) {
 		*cause = xasprintf("no job %lld", (long long)id);
 		return GQ_ENOENT;
 	}

@@ -16,38 +16,48 @@
 
 /*
  * 0 when every dependency is met, 1 while one is not yet, -1 when an
- * afterok one never will be (its id and state in *bad).
+ * afterok one never will be (its id and state in *bad_id, *bad).  Jobs
+ * that left memory (jobs-archive.c) are looked up in the store: they
+ * have ended.  A job the store does not know either counts as ended in
+ * an unknown way: enough for after, not for afterok.
  */
 static int
-run_deps_state(struct daemon *d, const struct job_life *l,
-    const struct job **bad)
+run_deps_state(struct daemon *d, const struct job_life *l, int64_t *bad_id,
+    enum job_state *bad)
 {
-	const struct job *dj;
-	int wait = 0;
+	enum job_state st;
+	int wait = 0, r;
 	size_t i;
 
 	for (i = 0; i < l->nafter; i++)
-		if ((dj = jobs_find(d, l->after[i])) != NULL &&
-		    !model_state_final(dj->core.state))
+		if (jobs_final_state(d, l->after[i], &st) == 0)
 			wait = 1;
 	for (i = 0; i < l->nafterok; i++) {
-		if ((dj = jobs_find(d, l->afterok[i])) == NULL)
-			continue;
-		if (!model_state_final(dj->core.state))
+		if ((r = jobs_final_state(d, l->afterok[i], &st)) == 0)
 			wait = 1;
-		else if (dj->core.state != JOB_COMPLETED) {
-			*bad = dj;
+		else if (r < 0 || st != JOB_COMPLETED) {
+			*bad_id = l->afterok[i];
+			*bad = r < 0 ? JOB_NSTATES : st;
 			return -1;
 		}
 	}
 	return wait;
 }
 
+/* "FAILED", or "in a way gpuq no longer knows" for a lost job. */
+static const char *
+run_deps_how(enum job_state st)
+{
+	return st < JOB_NSTATES ? model_state_name(st) :
+	                          "in a way gpuq no longer knows";
+}
+
 static void
 run_deps_one(struct daemon *d, struct job *j, int64_t now)
 {
-	const struct job *bad = NULL;
-	char why[160];
+	enum job_state bad = JOB_NSTATES;
+	int64_t bad_id = 0;
+	char why[200];
 	int st;
 
 	if (j->life == NULL ||
@@ -55,12 +65,12 @@ run_deps_one(struct daemon *d, struct job *j, int64_t now)
 		j->core.flags &= ~JOB_F_DEPENDENCY;
 		return;
 	}
-	st = run_deps_state(d, j->life, &bad);
+	st = run_deps_state(d, j->life, &bad_id, &bad);
 	if (st < 0) {
 		snprintf(why, sizeof(why),
 		    "dependency never satisfied: job %lld ended %s "
 		    "(afterok wants COMPLETED)",
-		    (long long)bad->core.id, model_state_name(bad->core.state));
+		    (long long)bad_id, run_deps_how(bad));
 		j->core.flags &= ~JOB_F_DEPENDENCY;
 		run_cancel(d, j, JOB_CANCELLED, now, why);
 		return;
@@ -116,6 +126,7 @@ static int
 run_deps_ids_parse(struct daemon *d, json_t *a, const char *name, int64_t **ids,
     size_t *n, char **cause)
 {
+	enum job_state st;
 	json_t *v;
 	size_t i;
 
@@ -134,7 +145,7 @@ run_deps_ids_parse(struct daemon *d, json_t *a, const char *name, int64_t **ids,
 			*cause = xasprintf("\"%s\" must hold job ids", name);
 			return GQ_EINVAL;
 		}
-		if (jobs_find(d, json_integer_value(v)) == NULL) {
+		if (jobs_final_state(d, json_integer_value(v), &st) < 0) {
 			*cause = xasprintf("\"%s\": no job %lld", name,
 			    (long long)json_integer_value(v));
 			return GQ_ENOENT;
@@ -148,13 +159,14 @@ run_deps_ids_parse(struct daemon *d, json_t *a, const char *name, int64_t **ids,
 static int
 run_deps_check(struct daemon *d, struct job *j, char **cause)
 {
-	const struct job *bad = NULL;
-	int st = run_deps_state(d, j->life, &bad);
+	enum job_state bad = JOB_NSTATES;
+	int64_t bad_id = 0;
+	int st = run_deps_state(d, j->life, &bad_id, &bad);
 
 	if (st < 0) {
 		*cause = xasprintf("job %lld already ended %s: a job after it "
 		                   "(afterok) could never start",
-		    (long long)bad->core.id, model_state_name(bad->core.state));
+		    (long long)bad_id, run_deps_how(bad));
 		return GQ_ESTATE;
 	}
 	if (st > 0)

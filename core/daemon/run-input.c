@@ -85,6 +85,7 @@ run_input_build(struct daemon *d, int64_t now, const struct job *extra,
 	else {
 		/* The real plan (not a dry run): it feeds the quick path. */
 		ri->in.quick = &run_input_quick_state(d)->q;
+		sched_quick_reset(ri->in.quick); /* until the plan refills it */
 		ri->in.scratch = &d->quick->scratch;
 	}
 	ri->in.cluster = &ri->free_c;
@@ -132,8 +133,8 @@ run_input_job_fp(const struct job *j)
 	h = run_input_mix(h, (uint64_t)c->req.cpus_milli);
 	h = run_input_mix(h, (uint64_t)c->req.mem_mb);
 	h = run_input_mix(h, (uint64_t)(uintptr_t)c->pin);
-	return run_input_mix(h, (uint64_t)c->alloc.node << 8 |
-	        (uint64_t)c->alloc.ngpus);
+	return run_input_mix(h,
+	    (uint64_t)c->alloc.node << 8 | (uint64_t)c->alloc.ngpus);
 }
 
 /* The capacity the daemon plans with, lost GPUs and all. */
@@ -147,13 +148,15 @@ run_input_cluster_fp(const struct daemon *d)
 
 	for (i = 0; i < d->cluster.nnodes; i++) {
 		nd = &d->cluster.nodes[i];
-		h = run_input_mix(h, (uint64_t)nd->cpus_milli << 32 ^
+		h = run_input_mix(h,
+		    (uint64_t)nd->cpus_milli << 32 ^
 		        (uint64_t)nd->free_cpus_milli);
-		h = run_input_mix(h, (uint64_t)nd->mem_mb ^
-		        (uint64_t)nd->free_mem_mb << 20);
+		h = run_input_mix(h,
+		    (uint64_t)nd->mem_mb ^ (uint64_t)nd->free_mem_mb << 20);
 		for (g = 0; g < nd->ngpus; g++)
-			h = run_input_mix(h, (uint64_t)nd->gpus[g].free_milli
-			        << 40 ^ (uint64_t)nd->gpus[g].free_mem_mb);
+			h = run_input_mix(h,
+			    (uint64_t)nd->gpus[g].free_milli << 40 ^
+			        (uint64_t)nd->gpus[g].free_mem_mb);
 	}
 	return h;
 }
@@ -243,8 +246,7 @@ run_input_quick(struct daemon *d, int64_t now, struct plan *p)
 }
 
 void
-run_input_planned(struct daemon *d, int64_t now, int full,
-    const struct plan *p)
+run_input_planned(struct daemon *d, int64_t now, int full, const struct plan *p)
 {
 	struct run_quick *rq = d->quick;
 	struct job *j;
@@ -363,6 +365,7 @@ run_usage_rebuild(struct daemon *d, int64_t now)
 			run_usage_add(d, j,
 			    j->end_time < now ? j->end_time : now);
 	}
+	jobs_archive_usage(d, now); /* ended jobs out of memory */
 }
 
 /* Sets this node's pool and labels from the configuration. */

@@ -22,6 +22,7 @@ run_nodes_ctx(struct daemon *d)
 	d->xctx.slurm_dir = d->cfg.slurm_dir;
 	d->xctx.slurm_poll_ms = d->cfg.slurm_poll_ms;
 	d->xctx.slurm_gpu_mem_mb = d->cfg.slurm_gpu_mem_mb;
+	d->xctx.slurm_parallel = d->cfg.slurm_parallel;
 }
 
 static int32_t

@@ -6,7 +6,6 @@
  * watch descriptor (a pidfd) or the tick.
  */
 #include <signal.h>
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +104,6 @@ run_schedule(struct daemon *d, int64_t now)
 	d->last_plan = now;
 	run_swap_plan(d, now); /* dependencies, swap-ins, resumes */
 	plan_init(&p);
-	struct timespec t0, t1, t2; clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((quick = run_input_quick(d, now, &p)) == 0) {
 		run_input_build(d, now, NULL, &ri);
 		run_swap_keep_all(d, &ri.free_c);
@@ -114,11 +112,8 @@ run_schedule(struct daemon *d, int64_t now)
 			log_error("policy %s failed to plan", d->policy->name);
 		run_input_done(&ri);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	run_apply_plan(d, &p, now);
 	run_input_planned(d, now, !quick, &p);
-	clock_gettime(CLOCK_MONOTONIC, &t2);
-	log_info("TIMING %s active %zu decide %.3f ms apply+planned %.3f ms n %zu", quick ? "quick" : "full", d->nactive, (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6, (t2.tv_sec - t1.tv_sec) * 1e3 + (t2.tv_nsec - t1.tv_nsec) / 1e6, p.ndecisions + p.nwaiting);
 	plan_done(&p);
 }
 

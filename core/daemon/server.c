@@ -100,6 +100,7 @@ daemon_tick_cb(uv_timer_t *h)
 	run_nodes_tick(d, now);
 	follow_tick(d);
 	sweepd_tick(d, now);
+	jobs_archive_tick(d, now); /* ended jobs out of memory */
 	if (now - d->last_prune >= 3600) {
 		/* Retried requests come within minutes; a week is generous. */
 		store_begin(d->store);
@@ -198,6 +199,8 @@ daemon_reload(struct daemon *d)
 	d->cfg.admin_group = fresh.admin_group;
 	fresh.admin_group = NULL;
 	d->cfg.kill_grace_s = fresh.kill_grace_s;
+	d->cfg.keep_finished = fresh.keep_finished;
+	d->cfg.keep_finished_age_s = fresh.keep_finished_age_s;
 	d->cfg.log_level = fresh.log_level;
 	log_init("gpuqd", (enum log_level)d->cfg.log_level);
 	daemon_reload_projects(d, &fresh);
@@ -489,6 +492,7 @@ daemon_run(struct daemon *d)
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	events_done(d);
 	sweepd_free(d);
+	jobs_archive_free(d);
 	run_swap_done(d);
 	telemetry_free(d);
 	store_close(d->store);

@@ -35,7 +35,7 @@ verb_job_logs(struct verb_ctx *v, json_t **result, char **cause)
 	char *path;
 
 	if ((rc = params_allow(v->params, allowed, cause)) != 0 ||
-	    (rc = params_job(v, &j, cause)) != 0 ||
+	    (rc = jobs_archive_param(v, &j, cause)) != 0 ||
 	    (rc = params_may_read(v, j, cause)) != 0 ||
 	    (rc = logs_stream(v->params, &is_stderr, cause)) != 0 ||
 	    (rc = params_int(v->params, "offset", -PROTO_MAX_ID_PARAM,

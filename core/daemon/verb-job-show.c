@@ -22,7 +22,7 @@ verb_job_show(struct verb_ctx *v, json_t **result, char **cause)
 	int rc;
 
 	if ((rc = params_allow(v->params, allowed, cause)) != 0 ||
-	    (rc = params_job(v, &j, cause)) != 0) {
+	    (rc = jobs_archive_param(v, &j, cause)) != 0) {
 		json_decref(history);
 		return rc;
 	}

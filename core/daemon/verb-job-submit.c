@@ -319,6 +319,7 @@ submit_parse(struct verb_ctx *v, struct job *j, char **cause)
 	    (rc = submit_meta(j, v->params, cause)) != 0 ||
 	    (rc = submit_where(j, v->params, cause)) != 0 ||
 	    (rc = submit_project(v, j, cause)) != 0 ||
+	    (rc = jobs_archive_deps(v->d, v->params)) != 0 ||
 	    (rc = run_deps_parse(v->d, j, v->params, cause)) != 0)
 		return rc;
 	if (bytes > JOB_MAX_ARGBYTES) {

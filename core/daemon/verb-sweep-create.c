@@ -45,7 +45,7 @@ create_from_job(struct create *c, char **cause)
 	    cause);
 	if (rc != 0 || id == 0)
 		return rc;
-	if ((c->job = jobs_find(c->v->d, id)) == NULL) {
+	if ((c->job = jobs_archive_peek(c->v->d, id)) == NULL) {
 		*cause = xasprintf("no job %lld", (long long)id);
 		return GQ_ENOENT;
 	}

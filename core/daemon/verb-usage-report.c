@@ -26,7 +26,8 @@ struct usage_jobs {
 
 /* One user or project. */
 struct usage_row {
-	const char *who; /* borrowed from a job */
+	char who[MODEL_MAX_USER > MODEL_MAX_PROJECT ? MODEL_MAX_USER :
+	                                              MODEL_MAX_PROJECT];
 	int64_t jobs, no_samples;
 	double alloc_s, used_s, idle_s, sampled_s;
 	int64_t peak_mem_mb;
@@ -110,7 +111,7 @@ usage_row(struct usage_table *tb, const char *who)
 		tb->rows = xreallocarray(tb->rows, tb->cap, sizeof(*tb->rows));
 	}
 	memset(&tb->rows[tb->n], 0, sizeof(tb->rows[0]));
-	tb->rows[tb->n].who = who;
+	snprintf(tb->rows[tb->n].who, sizeof(tb->rows[0].who), "%s", who);
 	return &tb->rows[tb->n++];
 }
 
@@ -200,7 +201,7 @@ usage_encode(struct usage_table *tb, json_t **rows, json_t **total)
 	size_t i;
 
 	memset(&all, 0, sizeof(all));
-	all.who = "total";
+	snprintf(all.who, sizeof(all.who), "total");
 	if (tb->n > 0)
 		qsort(tb->rows, tb->n, sizeof(*tb->rows), usage_row_cmp);
 	*rows = json_array();
@@ -238,11 +239,30 @@ usage_params(struct verb_ctx *v, int64_t *since, int *by_project, char **cause)
 	return 0;
 }
 
+/* What usage_add_job needs while it reads archived runs. */
+struct usage_arch {
+	struct usage_table *tb;
+	struct usage_jobs *uj;
+	int by_project;
+	int64_t since, now;
+};
+
+static int
+usage_arch_job(const struct job *j, void *arg)
+{
+	struct usage_arch *ua = arg;
+
+	usage_add_job(ua->tb, j, ua->by_project,
+	    usage_jobs_find(ua->uj, j->core.id), ua->since, ua->now);
+	return 0;
+}
+
 int
 verb_usage_report(struct verb_ctx *v, json_t **result, char **cause)
 {
 	struct usage_table tb = { NULL, 0, 0 };
 	struct usage_jobs uj;
+	struct usage_arch ua;
 	json_t *rows, *total;
 	int64_t since;
 	int by_project, rc;
@@ -255,6 +275,9 @@ verb_usage_report(struct verb_ctx *v, json_t **result, char **cause)
 		usage_add_job(&tb, v->d->jobs[i], by_project,
 		    usage_jobs_find(&uj, v->d->jobs[i]->core.id), since,
 		    v->now);
+	ua = (struct usage_arch){ &tb, &uj, by_project, since, v->now };
+	/* Ended jobs out of memory; those with hours in the window too. */
+	jobs_archive_runs(v->d, since - since % 3600, usage_arch_job, &ua);
 	usage_encode(&tb, &rows, &total);
 	*result = json_pack("{s:I,s:I,s:s,s:o,s:o}", "since", (json_int_t)since,
 	    "now", (json_int_t)v->now, "by", by_project ? "project" : "user",

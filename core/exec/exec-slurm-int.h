@@ -87,8 +87,8 @@ struct xs {
 	int64_t poll_ms;
 	int64_t gpu_mem_mb;
 	int parallel; /* sbatch processes at once, 1..XS_PARALLEL */
-	int as_user; /* daemon is root: --uid/--gid */
-	char **env;  /* for commands: ours plus SLURM_TIME_FORMAT=%s */
+	int as_user;  /* daemon is root: --uid/--gid */
+	char **env;   /* for commands: ours plus SLURM_TIME_FORMAT=%s */
 	/* When Slurm is away: the next try, and the wait after it. */
 	int64_t retry_at, backoff;
 	char away[256];

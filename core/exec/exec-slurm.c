@@ -72,7 +72,7 @@ exec_slurm_init(const struct exec_ctx *x)
 	xs.poll_ms = x->slurm_poll_ms > 0 ? x->slurm_poll_ms : 1000;
 	xs.gpu_mem_mb = x->slurm_gpu_mem_mb > 0 ? x->slurm_gpu_mem_mb : 81920;
 	xs.as_user = x->drop_privileges;
-	xs.parallel = getenv("GPUQ_SLURM_PARALLEL") ? atoi(getenv("GPUQ_SLURM_PARALLEL")) : 4;
+	xs.parallel = (int)x->slurm_parallel;
 	if (xs.parallel < 1 || xs.parallel > XS_PARALLEL)
 		xs.parallel = 4;
 	xs.env = exec_slurm_env();

@@ -26,6 +26,7 @@ struct exec_ctx {
 	const char *slurm_dir;         /* scripts, logs: a shared dir */
 	int64_t slurm_poll_ms;         /* squeue every so often */
 	int64_t slurm_gpu_mem_mb;      /* a Slurm GPU's memory */
+	int32_t slurm_parallel;        /* sbatch processes at once */
 };
 
 /*

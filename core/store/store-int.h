@@ -9,6 +9,9 @@
 
 #include <sqlite3.h>
 
+struct alloc;
+struct job;
+
 /* The cached statements; store_sql[] in store.c holds their SQL. */
 enum store_stmt {
 	SS_BEGIN,
@@ -57,5 +60,11 @@ char *store_col_dup(sqlite3_stmt *s, int col);
 /* The SQL of the job statements, built from the column table (new). */
 char *store_job_put_sql(void);
 char *store_job_all_sql(void);
+/* "SELECT <every job column> FROM jobs <tail>" (new). */
+char *store_job_select_sql(const char *tail);
+/* Fills a job_new() record from a row of store_job_select_sql. */
+int store_job_decode(sqlite3_stmt *s, struct job *j);
+/* An allocation from its column's JSON (NULL: none). */
+int store_job_alloc_decode(const char *text, struct alloc *a);
 
 #endif

@@ -95,8 +95,9 @@ store_job_put_sql(void)
 	return buf_take(&b);
 }
 
+/* "SELECT <every column> FROM jobs <tail>" (store-archive.c). */
 char *
-store_job_all_sql(void)
+store_job_select_sql(const char *tail)
 {
 	struct buf b;
 	int i;
@@ -106,8 +107,14 @@ store_job_all_sql(void)
 	for (i = 0; i < JC_N; i++)
 		(void)buf_printf(&b, "%s%s", i ? ", " : "",
 		    store_job_col_names[i]);
-	(void)buf_addstr(&b, " FROM jobs ORDER BY id");
+	(void)buf_printf(&b, " FROM jobs %s", tail);
 	return buf_take(&b);
+}
+
+char *
+store_job_all_sql(void)
+{
+	return store_job_select_sql("ORDER BY id");
 }
 
 /* Binds a fixed-size array that may fill its whole size. */
@@ -177,7 +184,7 @@ store_job_alloc_decode_gpus(json_t *gpus, struct alloc *a)
 	return 0;
 }
 
-static int
+int
 store_job_alloc_decode(const char *text, struct alloc *a)
 {
 	json_int_t mem;
@@ -406,7 +413,7 @@ store_job_decode_run(sqlite3_stmt *s, struct job *j)
 }
 
 /* Fills a job_new() record from the current row. */
-static int
+int
 store_job_decode(sqlite3_stmt *s, struct job *j)
 {
 	int rc;

@@ -154,6 +154,23 @@ static const char *const store_migrations[] = {
 	" samples INTEGER NOT NULL,"
 	" PRIMARY KEY (job_id, hour)) WITHOUT ROWID;"
 	"CREATE INDEX gpu_usage_hour ON gpu_usage (hour);",
+	/* 6: finished jobs archived out of the daemon's memory, the usage
+	 * their runs leave (store-archive.c, docs/internals/daemon.md). */
+	"ALTER TABLE jobs ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX jobs_live ON jobs (id) WHERE archived = 0;"
+	"CREATE INDEX jobs_arch_state ON jobs (state) WHERE archived = 1;"
+	"CREATE INDEX jobs_arch_user ON jobs (user, id, state)"
+	" WHERE archived = 1;"
+	"CREATE INDEX jobs_arch_project ON jobs (project, id, state)"
+	" WHERE archived = 1;"
+	"CREATE INDEX jobs_arch_end ON jobs (end_time) WHERE archived = 1;"
+	"CREATE TABLE usage_archive ("
+	" project TEXT NOT NULL,"
+	" user TEXT NOT NULL,"
+	" gpu_s REAL NOT NULL,"
+	" cpu_s REAL NOT NULL,"
+	" mem_s REAL NOT NULL,"
+	" PRIMARY KEY (project, user)) WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof(store_migrations) / sizeof(store_migrations[0]) ==

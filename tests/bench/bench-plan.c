@@ -342,7 +342,8 @@ bench_quick(struct bench *b, int nodes, int waiting, int arrivals,
 		sum += t;
 		worst = t > worst ? t : worst;
 		for (i = 0; i < b->plan.ndecisions; i++)
-			quick_starts += b->plan.decisions[i].kind == DECIDE_START;
+			quick_starts +=
+			    b->plan.decisions[i].kind == DECIDE_START;
 	}
 	printf("quick behind %7d waiting, %4zu nodes free: full plan %6.1f "
 	       "ms (%zu starts); then %.3f ms per new job (worst %.3f), "

@@ -56,6 +56,6 @@ measure() {
 	itest_stop_gpuqd
 }
 
-echo "bench-swap: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr), $ROUNDS rounds"
+echo "bench-swap: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d" " -f1-3 /proc/loadavg), $(uname -sr), $ROUNDS rounds"
 measure "plain stop" -o cuda-checkpoint=none
 measure "cuda-checkpoint (stand-in)"

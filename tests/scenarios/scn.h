@@ -47,7 +47,7 @@ struct scn {
 	int failures;
 	int verbose;
 	int in_expect;
-	int quick; /* planning for "expect quick" (sched-quick.h) */
+	int quick;            /* planning for "expect quick" (sched-quick.h) */
 	char want_error[256]; /* config-error: a failure that must come */
 	int error_seen;
 };

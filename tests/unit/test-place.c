@@ -513,8 +513,10 @@ test_index_same(void **state)
 			    i % 5 ? "A100" : "V100", i % 5 ? 40960 : 16384,
 			    32000 + 1000 * (int32_t)(i % 7), 262144);
 			if (i % 4 == 0) {
-				snprintf(c1.nodes[i].pool, MODEL_MAX_POOL, "p1");
-				snprintf(c2.nodes[i].pool, MODEL_MAX_POOL, "p1");
+				snprintf(c1.nodes[i].pool, MODEL_MAX_POOL,
+				    "p1");
+				snprintf(c2.nodes[i].pool, MODEL_MAX_POOL,
+				    "p1");
 			}
 		}
 		place_mix_init(&m, 0);
@@ -533,8 +535,8 @@ test_index_same(void **state)
 		fast.memo = place_memo_new();
 		for (k = 0; k < 600; k++) {
 			r = req_drawn(&rng);
-			assert_int_equal(
-			    place_find(&ps[s], &c1, &r, &plain, &a1, &w1),
+			assert_int_equal(place_find(&ps[s], &c1, &r, &plain,
+			                     &a1, &w1),
 			    place_find(&ps[s], &c2, &r, &fast, &a2, &w2));
 			assert_int_equal(w1, w2);
 			assert_memory_equal(&a1, &a2, sizeof(a1));

@@ -357,6 +357,45 @@ test_ledger_share(void **state)
 	project_done(&p);
 }
 
+/* A department's share: its projects' holdings and usage, its weight. */
+static void
+test_ledger_dept_share(void **state)
+{
+	static const char *const lines[] = { "department top weight=2",
+		"department sub parent=top", "project a department=sub",
+		"project b department=top", "project c", NULL };
+	struct ledger_amount four = { 4000, 1000, 1024 };
+	struct projects p;
+	struct cluster c;
+	struct ledger l;
+	char cause[128];
+	int32_t line, a, b, top, sub;
+	size_t i;
+
+	project_init(&p);
+	for (i = 0; lines[i] != NULL; i++)
+		must_parse(&p, lines[i]);
+	assert_int_equal(project_resolve(&p, cause, sizeof(cause), &line), 0);
+	assert_true(p.depts[0].weight == 2);
+	assert_true(p.depts[1].weight == 1);
+	setup_cluster(&c);
+	project_ledger_init(&l, &p, &c, 1000);
+	a = project_ledger_project(&l, "a");
+	b = project_ledger_project(&l, "b");
+	top = project_dept_find(&p, "top");
+	sub = project_dept_find(&p, "sub");
+	/* 4 of 16 GPUs in a (under sub under top), 4 in b (under top). */
+	project_ledger_hold(&l, project_ledger_user(&l, a, "u"), &four, 1);
+	project_ledger_hold(&l, project_ledger_user(&l, b, "u"), &four, 1);
+	assert_true(fabs(project_ledger_dept_share(&l, sub) - 0.25) < 1e-12);
+	assert_true(fabs(project_ledger_dept_share(&l, top) - 0.25) < 1e-12);
+	project_ledger_hold(&l, project_ledger_user(&l, b, "u"), &four, -1);
+	assert_true(fabs(project_ledger_dept_share(&l, top) - 0.125) < 1e-12);
+	project_ledger_done(&l);
+	cluster_done(&c);
+	project_done(&p);
+}
+
 int
 main(void)
 {
@@ -368,6 +407,7 @@ main(void)
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_ledger_quota),
 		cmocka_unit_test(test_ledger_share),
+		cmocka_unit_test(test_ledger_dept_share),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

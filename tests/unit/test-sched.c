@@ -680,6 +680,52 @@ test_place_where(void **state)
 	cluster_done(&c);
 }
 
+/*
+ * The per-plan request mix: bounded, sampled by id past SCHED_PLACE_SAMPLE
+ * jobs, and the same whatever the order of the jobs.
+ */
+static void
+test_place_mix(void **state)
+{
+	enum { N = 20000 };
+	struct sched_placer a, b;
+	struct job_core *jobs = calloc(N, sizeof(*jobs));
+	const struct job_core **v = calloc(N, sizeof(*v));
+	const struct job_core **w = calloc(N, sizeof(*w));
+	size_t i, k;
+
+	for (i = 0; i < N; i++) {
+		jobs[i].id = (int64_t)i + 1;
+		jobs[i].req.gpus_milli = i % 7 == 0 ? 1000 : 100 * (i % 9 + 1);
+		jobs[i].req.cpus_milli = (int32_t)(1000 * (i % 33 + 1));
+		v[i] = &jobs[i];
+		w[N - 1 - i] = &jobs[i];
+	}
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	sched_place_mix(&a, v, N, NULL, 0);
+	sched_place_mix(&b, w, N, NULL, 0);
+	assert_true(a.mix.ntypes > 5);
+	assert_true(a.mix.ntypes <= SCHED_PLACE_KINDS);
+	assert_int_equal(a.mix.ntypes, b.mix.ntypes);
+	for (k = 0; k < a.mix.ntypes; k++) {
+		assert_int_equal(a.mix.types[k].milli, b.mix.types[k].milli);
+		assert_int_equal(a.mix.types[k].cpus_milli,
+		    b.mix.types[k].cpus_milli);
+		assert_true(a.mix.types[k].weight == b.mix.types[k].weight);
+		/* CPUs are counted in powers of two. */
+		assert_int_equal(a.mix.types[k].cpus_milli % 1000, 0);
+		assert_int_equal((a.mix.types[k].cpus_milli / 1000) &
+		        (a.mix.types[k].cpus_milli / 1000 - 1),
+		    0);
+	}
+	place_mix_done(&a.mix);
+	place_mix_done(&b.mix);
+	free(jobs);
+	free(v);
+	free(w);
+}
+
 static void
 test_texts(void **state)
 {
@@ -735,6 +781,7 @@ main(void)
 		cmocka_unit_test(test_place_job_gang),
 		cmocka_unit_test(test_place_where),
 		cmocka_unit_test(test_texts),
+		cmocka_unit_test(test_place_mix),
 		cmocka_unit_test_setup_teardown(test_fifo_order, fifo_setup,
 		    fifo_teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_pure, fifo_setup,
