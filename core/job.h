@@ -53,6 +53,9 @@ struct job {
 	/* Not persisted, from every plan: */
 	struct waiting plan_wait; /* PENDING: reason, position, ETA, hint */
 	struct risk plan_risk;    /* RUNNING: how safe from swap-out */
+	/* A verb's job.state event showed the standing from before its
+	 * change: the next plan sends another (run-deps.c). */
+	int32_t standing_owed;
 	/*
 	 * Swap, dependencies, hold (issue 6, docs/swap.md): owned, NULL
 	 * while the job has none of them.  Persisted (the "life" column).

@@ -53,8 +53,9 @@ static int
 cli_sweep_read(const char *path, char **out)
 {
 	struct stat st;
+	const char *why;
 	char *text;
-	ssize_t n;
+	ssize_t n = 0;
 	size_t len = 0;
 	int fd;
 
@@ -70,11 +71,16 @@ cli_sweep_read(const char *path, char **out)
 	}
 	text = xmalloc(SWEEP_FILE_MAX + 2);
 	while (len <= SWEEP_FILE_MAX &&
-	    (n = read(fd, text + len, SWEEP_FILE_MAX + 1 - len)) > 0)
-		len += (size_t)n;
+	    ((n = read(fd, text + len, SWEEP_FILE_MAX + 1 - len)) > 0 ||
+	        (n < 0 && errno == EINTR)))
+		len += n > 0 ? (size_t)n : 0;
 	close(fd);
-	if (len > SWEEP_FILE_MAX) {
-		fprintf(stderr, "gpuq: sweep create: %s: over 1 MiB\n", path);
+	why = n < 0                         ? strerror(errno) :
+	    len > SWEEP_FILE_MAX            ? "over 1 MiB" :
+	    memchr(text, '\0', len) != NULL ? "not a text file (a NUL byte)" :
+	                                      NULL;
+	if (why != NULL) {
+		fprintf(stderr, "gpuq: sweep create: %s: %s\n", path, why);
 		free(text);
 		return CLI_EXIT_FAIL;
 	}
@@ -283,6 +289,12 @@ cli_sweep_create(struct cli *cli, int argc, char **argv)
 	params = cli_sweep_create_params(&o, text, workdir);
 	free(text);
 	free(workdir);
+	if (params == NULL) {
+		/* JSON carries UTF-8 only: the file, its path or the workdir. */
+		fprintf(stderr, "gpuq: sweep create: %s: not UTF-8 text\n",
+		    o.path);
+		return CLI_EXIT_FAIL;
+	}
 	rc = o.dry ? cli_rpc(cli, "sweep.create", params, &res, &cause) :
 	             cli_rpc_keyed(cli, "sweep.create", params, &res, &cause);
 	if (rc != 0)

@@ -113,6 +113,15 @@ cli_usage_row(struct fmt_table *t, const json_t *row)
 	fmt_table_add(t, cells);
 }
 
+/* "user" or "project": what the rows are (a daemon may leave it out). */
+static const char *
+cli_usage_by(const json_t *res)
+{
+	const char *by = json_string_value(json_object_get(res, "by"));
+
+	return by != NULL && strcmp(by, "project") == 0 ? "project" : "user";
+}
+
 static void
 cli_usage_table(struct buf *b, const json_t *res)
 {
@@ -122,8 +131,7 @@ cli_usage_table(struct buf *b, const json_t *res)
 	struct fmt_table t;
 	size_t i;
 
-	if (strcmp(json_string_value(json_object_get(res, "by")), "project") ==
-	    0)
+	if (strcmp(cli_usage_by(res), "project") == 0)
 		head[0] = "PROJECT";
 	if (json_array_size(rows) == 0) {
 		buf_addstr(b, "no GPU jobs in this period\n");
@@ -164,7 +172,7 @@ cli_usage_csv(struct buf *b, const json_t *res)
 	buf_printf(b,
 	    "%s,jobs,gpu_h_alloc,gpu_h_used,efficiency_pct,"
 	    "idle_gpu_h,no_samples\n",
-	    json_string_value(json_object_get(res, "by")));
+	    cli_usage_by(res));
 	json_array_foreach(json_object_get(res, "rows"), i, row) {
 		const char *who =
 		    json_string_value(json_object_get(row, "who"));

@@ -363,6 +363,13 @@ void run_deps_json(const struct job *j, json_t *o);
  */
 int run_deps_parse(struct daemon *d, struct job *j, json_t *params,
     char **cause);
+/*
+ * A verb changed waiting job j (hold, release, priority): its event shows
+ * the last plan's standing, so the next plan's is sent as job.state too.
+ */
+void run_deps_owe(struct job *j);
+/* The plan just set waiting job j's standing: sends what a verb owes. */
+void run_deps_standing(struct daemon *d, struct job *j);
 
 /* run-nodes.c: the nodes of an executor that has its own (slurm). */
 /* Passes the slurm executor's settings into d->xctx. */

@@ -117,8 +117,10 @@ jobs_archive_book_run(struct usage_book *b, const struct job *j, double sign)
 	e->gpu_s += sign * gpus * w;
 	e->cpu_s += sign * (double)j->core.alloc.cpus_milli * w;
 	e->mem_s += sign * (double)j->core.alloc.mem_mb * w;
-	if (e->gpu_s < 0 || e->cpu_s < 0 || e->mem_s < 0)
-		e->gpu_s = e->cpu_s = e->mem_s = 0; /* rounding */
+	/* Taking out what was added may leave a rounding error below 0. */
+	e->gpu_s = e->gpu_s < 0 ? 0 : e->gpu_s;
+	e->cpu_s = e->cpu_s < 0 ? 0 : e->cpu_s;
+	e->mem_s = e->mem_s < 0 ? 0 : e->mem_s;
 }
 
 /* The meta key of the archived count of state s. */
@@ -305,6 +307,11 @@ jobs_archive_take(struct daemon *d, const int64_t *ids, size_t n)
 			d->jobs[w++] = j;
 	}
 	d->njobs = w;
+	/* A first start over a long history leaves a large table. */
+	if (d->cap_jobs > 4096 && d->njobs < d->cap_jobs / 4) {
+		d->cap_jobs = d->njobs * 2 > 1024 ? d->njobs * 2 : 1024;
+		d->jobs = xreallocarray(d->jobs, d->cap_jobs, sizeof(*d->jobs));
+	}
 }
 
 /* How many of the n candidates (oldest first) go now. */
@@ -385,8 +392,8 @@ jobs_archive_insert(struct daemon *d, struct job *j)
 	j->active_idx = (size_t)-1;
 }
 
-struct job *
-jobs_archive_fetch(struct daemon *d, int64_t id)
+static struct job *
+jobs_archive_fetch_one(struct daemon *d, int64_t id)
 {
 	struct jobs_archive *a = jobs_archive_get(d);
 	struct job *j;
@@ -407,6 +414,25 @@ jobs_archive_fetch(struct daemon *d, int64_t id)
 	jobs_archive_insert(d, j);
 	jobs_archive_save(d);
 	log_debug("job %lld is back from the archive", (long long)id);
+	return j;
+}
+
+/*
+ * A job's dependencies come back with it: a requeued job must find them
+ * (run-deps.c reads jobs from memory), and once it waits they are pinned.
+ */
+struct job *
+jobs_archive_fetch(struct daemon *d, int64_t id)
+{
+	struct job *j = jobs_archive_fetch_one(d, id);
+	size_t i;
+
+	if (j == NULL || j->life == NULL || d->archive->total == 0)
+		return j;
+	for (i = 0; i < j->life->nafter; i++)
+		(void)jobs_archive_fetch_one(d, j->life->after[i]);
+	for (i = 0; i < j->life->nafterok; i++)
+		(void)jobs_archive_fetch_one(d, j->life->afterok[i]);
 	return j;
 }
 
@@ -535,7 +561,7 @@ jobs_archive_deps_of(struct daemon *d, json_t *a)
 		return;
 	json_array_foreach(a, i, v) {
 		if (json_is_integer(v) && json_integer_value(v) > 0)
-			(void)jobs_archive_fetch(d, json_integer_value(v));
+			(void)jobs_archive_fetch_one(d, json_integer_value(v));
 	}
 }
 

@@ -18,7 +18,8 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: gpuqd [-dt] [-f config] [-S socket] [--state-dir DIR]\n"
-	    "             [--fake-gpus COUNT:MODEL,...] [--executor local]\n"
+	    "             [--fake-gpus COUNT:MODEL,...] [--executor "
+	    "local|slurm]\n"
 	    "             [-o option=value]...\n"
 	    "       gpuqd bridge [-S socket]\n"
 	    "\n"
@@ -28,7 +29,7 @@ usage(FILE *fp)
 	    "  --state-dir DIR   store, logs and job state\n"
 	    "  --fake-gpus SPEC  simulated GPUs, e.g. 8:H100-80GB\n"
 	    "  --nvml-lib PATH   load NVML from PATH (libnvidia-ml.so.1)\n"
-	    "  --executor NAME   where jobs run (local)\n"
+	    "  --executor NAME   where jobs run (local or slurm)\n"
 	    "  -o NAME=VALUE     set any option of gpuqd.conf(5)\n"
 	    "  -d                log debug messages\n"
 	    "  -V                print the version\n");

@@ -172,7 +172,13 @@ metrics_apply(struct metrics_read *mr, const struct sweep_metrics *m)
 	const double *v = NULL;
 	int64_t step;
 
-	step = m->has_step ? m->step : r->has_step ? r->step + 1 : 0;
+	/* A line without a step is the next step (a trial's INT64_MAX too). */
+	if (m->has_step)
+		step = m->step;
+	else if (r->has_step)
+		step = r->step < INT64_MAX ? r->step + 1 : r->step;
+	else
+		step = 0;
 	r->step = step;
 	r->has_step = 1;
 	metrics_remember(mr->tr, m);
@@ -291,6 +297,8 @@ metrics_stream(struct metrics_read *mr, const char *path, int out, int final,
 	want = want < *budget ? want : *budget;
 	n = want > 0 ? pread(fd, buf, want, *off) : 0;
 	close(fd);
+	if (n == 0) /* no budget left is not the end of the stream */
+		*eof = *off >= st.st_size;
 	if (n <= 0)
 		return;
 	*budget -= (size_t)n;
@@ -349,7 +357,9 @@ metrics_sweep(struct daemon *d, struct sweep *sw, size_t *budget)
 	size_t i;
 	int got = 0, rc;
 
-	for (i = sw->first_live; i<sw->ntrials && * budget> 0; i++) {
+	for (i = sw->first_live; i < sw->ntrials; i++) {
+		if (*budget == 0)
+			break;
 		tr = sw->trials[i];
 		j = jobs_find(d, tr->rec.job_id);
 		if (tr->drained || j == NULL || j->core.state == JOB_PENDING)

@@ -203,3 +203,25 @@ run_deps_parse(struct daemon *d, struct job *j, json_t *params, char **cause)
 	j->life->nafterok = nafterok;
 	return run_deps_check(d, j, cause);
 }
+
+void
+run_deps_owe(struct job *j)
+{
+	if (j->core.state == JOB_PENDING)
+		j->standing_owed = 1;
+}
+
+/*
+ * The event goes only after a verb, not at every change of every waiting
+ * job's position: those would be most of the daemon's events on a long
+ * queue.  Clients refresh positions with job.list.
+ */
+void
+run_deps_standing(struct daemon *d, struct job *j)
+{
+	if (!j->standing_owed || j->core.state != JOB_PENDING)
+		return;
+	j->standing_owed = 0;
+	events_emit(d, "job.state",
+	    json_pack("{s:o}", "job", jobjson_encode(d, j, 0)));
+}

@@ -46,6 +46,7 @@ run_apply_standing(struct daemon *d, const struct plan *p)
 		j->wait = p->waiting[i].reason;
 		j->position = p->waiting[i].position;
 		j->plan_wait = p->waiting[i];
+		run_deps_standing(d, j); /* after a hold or release */
 	}
 	for (i = 0; i < p->nrisks; i++)
 		if ((j = jobs_find(d, p->risks[i].job_id)) != NULL)

@@ -25,6 +25,7 @@ verb_job_cancel(struct verb_ctx *v, json_t **result, char **cause)
 	snprintf(why, sizeof(why), "cancelled by %s", v->c->user);
 	run_cancel(v->d, j, JOB_CANCELLED, v->now, why);
 	*result = json_pack("{s:o,s:b}", "job", jobjson_encode(v->d, j, 0),
-	    "cancelling", j->core.state == JOB_RUNNING);
+	    "cancelling",
+	    j->core.state == JOB_RUNNING || j->core.state == JOB_SUSPENDED);
 	return 0;
 }

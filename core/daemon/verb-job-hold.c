@@ -34,6 +34,7 @@ verb_job_hold(struct verb_ctx *v, json_t **result, char **cause)
 		snprintf(why, sizeof(why), "held by %s", v->c->user);
 		job_set_reason(j, why);
 		jobs_changed(v->d, j, v->now, 1);
+		run_deps_owe(j);
 		v->d->sched_dirty = 1;
 	}
 	*result = json_pack("{s:o}", "job", jobjson_encode(v->d, j, 0));

@@ -32,6 +32,7 @@ verb_job_release(struct verb_ctx *v, json_t **result, char **cause)
 	snprintf(why, sizeof(why), "released by %s", v->c->user);
 	job_set_reason(j, why);
 	jobs_changed(v->d, j, v->now, 1);
+	run_deps_owe(j); /* its wait.reason is still HELD */
 	v->d->sched_dirty = 1;
 	*result = json_pack("{s:o}", "job", jobjson_encode(v->d, j, 0));
 	return 0;

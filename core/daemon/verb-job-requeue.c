@@ -34,6 +34,7 @@ verb_job_requeue_ended(struct verb_ctx *v, struct job *j)
 	j->end_time = 0;
 	memset(&j->core.alloc, 0, sizeof(j->core.alloc));
 	jobs_set_state(v->d, j, JOB_PENDING, v->now, why);
+	run_deps_owe(j);
 }
 
 /* A running or suspended job is stopped; run_requeue takes it back. */

@@ -49,6 +49,7 @@ verb_job_resume_release(struct verb_ctx *v, struct job *j, char **waiting)
 	snprintf(why, sizeof(why), "resumed by %s", v->c->user);
 	job_set_reason(j, why);
 	jobs_changed(v->d, j, v->now, 1);
+	run_deps_owe(j);
 	v->d->sched_dirty = 1;
 	*waiting = xasprintf("it starts again when there is room; its next "
 	                     "run has GPUQ_RESTART_COUNT=%d",

@@ -90,6 +90,7 @@ verb_job_update(struct verb_ctx *v, json_t **result, char **cause)
 	jobs_changed(v->d, j, v->now, 0);
 	events_emit(v->d, "job.state",
 	    json_pack("{s:o}", "job", jobjson_encode(v->d, j, 0)));
+	run_deps_owe(j); /* a new priority: a new position */
 	v->d->sched_dirty = 1;
 	*result = json_pack("{s:o}", "job", jobjson_encode(v->d, j, 0));
 	return 0;

@@ -9,6 +9,9 @@
 #include "core/daemon/sweepd.h"
 #include "core/daemon/verbs.h"
 
+/* Curve points in one answer, all trials together (a bounded reply). */
+#define VERB_SWEEP_SHOW_MAX_SERIES 200000
+
 /* A curve read back from the store. */
 struct verb_sweep_series {
 	struct store_point *p;
@@ -66,6 +69,16 @@ verb_sweep_show_series(struct daemon *d, const struct strial *tr, int64_t max)
 	return a;
 }
 
+/* Points a curve: fewer with many trials, so the reply stays bounded. */
+static int64_t
+verb_sweep_show_points(const struct sweep *sw, int64_t points)
+{
+	if (sw->ntrials > 0 &&
+	    (size_t)points > VERB_SWEEP_SHOW_MAX_SERIES / sw->ntrials)
+		points = (int64_t)(VERB_SWEEP_SHOW_MAX_SERIES / sw->ntrials);
+	return points < 2 ? 2 : points;
+}
+
 int
 verb_sweep_show(struct verb_ctx *v, json_t **result, char **cause)
 {
@@ -83,6 +96,7 @@ verb_sweep_show(struct verb_ctx *v, json_t **result, char **cause)
 	    (rc = params_int(v->params, "points", 2, SWEEPD_POINTS_MAX, 200,
 	         &points, cause)) != 0)
 		return rc;
+	points = verb_sweep_show_points(sw, points);
 	order = xreallocarray(NULL, sw->ntrials + 1, sizeof(*order));
 	for (i = 0; i < sw->ntrials; i++)
 		order[i] = sw->trials[i];

@@ -125,6 +125,8 @@ xs_cmd_poll(struct xs_cmd *c, size_t n, int wait_ms)
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++) {
+		if (c[i].pid <= 0)
+			continue; /* a free slot of a pool */
 		if (c[i].ofd >= 0) {
 			p[k].fd = c[i].ofd;
 			p[k].events = POLLIN;

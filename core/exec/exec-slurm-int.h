@@ -99,7 +99,8 @@ struct xs {
 	uint64_t inv_gen;
 	int64_t next_inv;
 	int inv_wanted;
-	int inv_done; /* a listing was tried: inv_cv is broadcast */
+	int inv_done;    /* a listing was tried: inv_cv is broadcast */
+	char *inv_cache; /* STATE/slurm-nodes.txt: the last listing */
 	pthread_cond_t inv_cv;
 	char inv_error[256];
 	/* Figures for the log and the bench: polls, state changes seen. */
@@ -137,6 +138,8 @@ struct xs_job *xs_find(int64_t job_id);
 void xs_end(struct xs_job *e, const struct exec_result *res);
 /* Ends e, which has not reached Slurm, as cancelled (xs.mu held). */
 void xs_unsubmit(struct xs_job *e);
+/* Takes a node listing in (xs.mu held); inv_gen grows if it changed. */
+void xs_inv_set(const char *text);
 /* Reads claim-N: 1 held (with *slurm_id, 0 when unreadable yet), 2
  * rescinded, 0 none. */
 int xs_claim_read(const char *dir, int32_t attempt, int64_t *slurm_id);

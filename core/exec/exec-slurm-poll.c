@@ -34,7 +34,10 @@ xs_stat_cmp(const void *a, const void *b)
 	return x->slurm_id < y->slurm_id ? -1 : x->slurm_id > y->slurm_id;
 }
 
-/* The Slurm ids to poll now, as "1,2,3" (new), or NULL when none. */
+/*
+ * The Slurm ids to poll now, as "1,2,3" (new); "" when there are more
+ * than XS_IDS_PER_POLL (then squeue lists every job); NULL when none.
+ */
 static char *
 xs_poll_ids(void)
 {
@@ -42,16 +45,18 @@ xs_poll_ids(void)
 	size_t i, n = 0;
 
 	buf_init(&b, 32 * XS_IDS_PER_POLL);
-	for (i = 0; i < xs.njobs && n < XS_IDS_PER_POLL; i++) {
+	for (i = 0; i < xs.njobs; i++) {
 		struct xs_job *e = xs.jobs[i];
 
 		if (e->slurm_id <= 0 || e->ended)
 			continue;
-		buf_printf(&b, "%s%" PRId64, n++ ? "," : "", e->slurm_id);
+		if (n++ < XS_IDS_PER_POLL)
+			buf_printf(&b, "%s%" PRId64, n > 1 ? "," : "",
+			    e->slurm_id);
 	}
-	if (n == 0) {
+	if (n == 0 || n > XS_IDS_PER_POLL) {
 		buf_done(&b);
-		return NULL;
+		return n == 0 ? NULL : xstrdup("");
 	}
 	return buf_take(&b);
 }
@@ -120,7 +125,7 @@ xs_poll_apply(struct slurm_jobstat *st, size_t nst, struct xs_pick **picks)
 
 /* Runs squeue; 0 with its output in c, or GQ_ECONN/GQ_EIO. */
 static int
-xs_poll_squeue(const char *ids, struct xs_cmd *c, char **argv)
+xs_poll_squeue(struct xs_cmd *c, char **argv)
 {
 	char why[400];
 	int rc;
@@ -159,9 +164,12 @@ xs_work_poll(void)
 	xs.polls++;
 	pthread_mutex_unlock(&xs.mu);
 	argv = slurm_argv_make("squeue", "--noheader", "--states=all",
-	    "--noconvert", "--jobs", ids, "--format", SLURM_PARSE_SQUEUE_FMT,
-	    NULL);
-	if (xs_poll_squeue(ids, &c, argv) == 0) {
+	    "--noconvert", "--format", SLURM_PARSE_SQUEUE_FMT, NULL);
+	if (ids[0] != '\0') {
+		slurm_argv_push(&argv, "--jobs");
+		slurm_argv_push(&argv, ids);
+	}
+	if (xs_poll_squeue(&c, argv) == 0) {
 		nst = xs_poll_parse(c.out.data, &st);
 		pthread_mutex_lock(&xs.mu);
 		n = xs_poll_apply(st, nst, &picks);
@@ -378,12 +386,44 @@ xs_inv_parse(const char *out, const char *partition, struct slurm_node **nodes)
 }
 
 void
-xs_work_inventory(void)
+xs_inv_set(const char *text)
 {
 	struct slurm_node *nodes;
+	size_t n = xs_inv_parse(text, xs.partition, &nodes);
+
+	if (n == xs.nnodes &&
+	    memcmp(nodes, xs.nodes, n * sizeof(*nodes)) == 0) {
+		free(nodes);
+		return;
+	}
+	if (n == 0 && xs.partition != NULL)
+		log_warn("slurm: no node is in partition %s", xs.partition);
+	free(xs.nodes);
+	xs.nodes = nodes;
+	xs.nnodes = n;
+	xs.inv_gen++;
+}
+
+/* Keeps the last listing, for a start while slurmctld is away. */
+static void
+xs_inv_save(const char *text)
+{
+	char *tmp = xasprintf("%s.tmp", xs.inv_cache);
+	FILE *fp = fopen(tmp, "we");
+
+	if (fp != NULL && fputs(text, fp) >= 0 && fclose(fp) == 0)
+		rename(tmp, xs.inv_cache);
+	else if (fp != NULL)
+		fclose(fp);
+	unlink(tmp);
+	free(tmp);
+}
+
+void
+xs_work_inventory(void)
+{
 	char why[400], **argv;
 	struct xs_cmd c;
-	size_t n;
 	int rc;
 
 	pthread_mutex_lock(&xs.mu);
@@ -397,18 +437,11 @@ xs_work_inventory(void)
 	pthread_mutex_unlock(&xs.mu);
 	argv = slurm_argv_make("scontrol", "--oneliner", "show", "node", NULL);
 	rc = xs_look_run(argv, &c, why, sizeof(why));
+	if (rc == 0)
+		xs_inv_save(c.out.data ? c.out.data : "");
 	pthread_mutex_lock(&xs.mu);
 	if (rc == 0) {
-		n = xs_inv_parse(c.out.data ? c.out.data : "", xs.partition,
-		    &nodes);
-		if (n != xs.nnodes ||
-		    memcmp(nodes, xs.nodes, n * sizeof(*nodes)) != 0) {
-			free(xs.nodes);
-			xs.nodes = nodes;
-			xs.nnodes = n;
-			xs.inv_gen++;
-		} else
-			free(nodes);
+		xs_inv_set(c.out.data ? c.out.data : "");
 		xs.inv_error[0] = '\0';
 	} else
 		snprintf(xs.inv_error, sizeof(xs.inv_error), "%.250s", why);

@@ -343,8 +343,11 @@ xs_work_submits(void)
 	struct xs_pool p;
 	int k, more = 1;
 
-	for (i = 0; i < n; i++)
-		p.c[i].running = 0;
+	memset(&p, 0, sizeof(p));
+	for (i = 0; i < n; i++) {
+		p.c[i].ofd = p.c[i].efd = -1;
+		p.c[i].pid = -1;
+	}
 	do {
 		for (i = 0; i < n && more && xs_now_ms() < end; i++) {
 			if (p.c[i].running || !(more = xs_submit_next(&p, i)))

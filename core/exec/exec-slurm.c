@@ -58,6 +58,30 @@ exec_slurm_env(void)
 	return env;
 }
 
+/*
+ * The node listing of the last run, so that gpuqd started while slurmctld
+ * is away knows its nodes until it answers.
+ */
+static void
+exec_slurm_cache(const struct exec_ctx *x)
+{
+	struct buf b;
+	char chunk[8192];
+	size_t r;
+	FILE *fp;
+
+	xs.inv_cache = xasprintf("%s/slurm-nodes.txt", x->state_dir);
+	if ((fp = fopen(xs.inv_cache, "re")) == NULL)
+		return;
+	buf_init(&b, XS_CMD_MAX_OUT);
+	while ((r = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(&b, chunk, r);
+	fclose(fp);
+	if (b.data != NULL)
+		xs_inv_set(b.data);
+	buf_done(&b);
+}
+
 /* The first call sets the executor up (xs.mu held). */
 static void
 exec_slurm_init(const struct exec_ctx *x)
@@ -78,6 +102,7 @@ exec_slurm_init(const struct exec_ctx *x)
 	xs.env = exec_slurm_env();
 	xs.inv_wanted = 1;
 	pthread_cond_init(&xs.inv_cv, NULL);
+	exec_slurm_cache(x);
 	/*
 	 * Users' jobs reach their own directories: traverse, not list.  The
 	 * user owns hers, so every file gpuqd opens there is opened with
@@ -758,7 +783,7 @@ exec_slurm_nodes(const struct exec_ctx *x, struct cluster *c, uint64_t *gen,
 	int rc = GQ_ENOENT;
 
 	exec_slurm_lock(x);
-	if (!xs.inv_done && wait_ms > 0) {
+	if (!xs.inv_done && xs.inv_gen == 0 && wait_ms > 0) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += wait_ms / 1000;
 		while (!xs.inv_done &&

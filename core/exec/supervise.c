@@ -27,6 +27,7 @@
 #include "core/exec/exec-state.h"
 #include "core/exec/exec-swap.h"
 #include "core/exec/exec.h"
+#include "core/exec/supervise-metrics.h"
 
 #define SUPERVISE_MAX_GROUPS 65536
 
@@ -56,6 +57,7 @@ struct supervise {
 	gid_t *groups; /* owned: supplementary groups when dropping */
 	int ngroups;
 	int out, err;     /* the job's log files */
+	int metrics;      /* the job's GPUQ_METRICS_FD, or -1 */
 	int sfd;          /* signalfd for SIGTERM, SIGINT, SIGCHLD */
 	pid_t pid;        /* the job, leader of its process group */
 	int64_t deadline; /* monotonic ms when SIGKILL goes; -1: none */
@@ -85,6 +87,8 @@ supervise_done(struct supervise *s)
 		close(s->err);
 	if (s->sfd >= 0)
 		close(s->sfd);
+	if (s->metrics >= 0)
+		close(s->metrics);
 }
 
 static int64_t
@@ -285,7 +289,8 @@ supervise_child(const struct supervise *s, int report)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setpgid(0, 0);
-	if (dup2(s->out, 1) < 0 || dup2(s->err, 2) < 0)
+	if (dup2(s->out, 1) < 0 || dup2(s->err, 2) < 0 ||
+	    (s->metrics >= 0 && fcntl(s->metrics, F_SETFD, 0) != 0))
 		rep.stage = SUPERVISE_LOGS;
 	else if (s->drop && supervise_drop(s) != 0)
 		rep.stage = SUPERVISE_USER;
@@ -423,6 +428,24 @@ supervise_status(int status, struct exec_result *res)
 		res->exit_signal = WTERMSIG(status);
 }
 
+/*
+ * A job that runs as another user cannot reach the metrics file in its
+ * directory: it gets it as an inherited descriptor instead.  Failing that,
+ * it runs anyway and its stderr says why.
+ */
+static void
+supervise_open_metrics(struct supervise *s)
+{
+	char why[512] = "";
+
+	if (!s->drop || s->uid == geteuid())
+		return;
+	s->metrics = supervise_metrics_open(s->dir, &s->env, s->uid, s->gid,
+	    why, sizeof(why));
+	if (s->metrics < 0 && why[0] != '\0')
+		dprintf(s->err, "gpuq: %s\n", why);
+}
+
 static int
 supervise_open_logs(struct supervise *s, struct exec_result *res)
 {
@@ -431,9 +454,12 @@ supervise_open_logs(struct supervise *s, struct exec_result *res)
 	if (s->out >= 0)
 		s->err = supervise_open_log(s, "stderr", res->reason,
 		    sizeof(res->reason));
+	if (s->out < 0 || s->err < 0)
+		return -1;
 	if (s->drop)
 		supervise_groups(s);
-	return s->out >= 0 && s->err >= 0 ? 0 : -1;
+	supervise_open_metrics(s);
+	return 0;
 }
 
 /* Starts the job, waits for it and fills res. */
@@ -454,6 +480,9 @@ supervise_run(struct supervise *s, struct exec_result *res)
 	if (s->pid == 0)
 		supervise_child(s, rp[1]);
 	close(rp[1]);
+	if (s->metrics >= 0)
+		close(s->metrics);
+	s->metrics = -1;
 	setpgid(s->pid, s->pid);
 	/* The pipe closes on a successful exec, or brings the errno. */
 	do
@@ -484,7 +513,7 @@ supervise_args(int argc, char **argv, struct supervise *s)
 	memset(s, 0, sizeof(*s));
 	s->dir = argv[1];
 	s->attempt = (int32_t)a;
-	s->out = s->err = s->sfd = -1;
+	s->out = s->err = s->sfd = s->metrics = -1;
 	s->deadline = -1;
 	return 0;
 }

@@ -37,7 +37,10 @@ extern const struct gpu_probe gpu_probe_fake;
 extern const struct gpu_probe gpu_probe_nvml;
 extern const struct gpu_probe gpu_probe_smi;
 
-/* Copies at most n - 1 bytes of s into out, cutting trailing blanks. */
+/*
+ * Copies at most n - 1 bytes of s into out, cutting leading spaces and
+ * trailing blanks; bytes that are not printable ASCII become '?'.
+ */
 void gpu_copy_trim(char *out, size_t n, const char *s);
 
 #endif

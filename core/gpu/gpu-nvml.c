@@ -143,7 +143,7 @@ gpu_nvml_resolve(struct gpu_nvml *v, char *cause, size_t n)
 static void
 gpu_nvml_info(struct gpu_nvml *v, unsigned int i, struct gpu_info *g)
 {
-	char buf[NVML_BUFFER_SIZE];
+	char buf[NVML_BUFFER_SIZE + 1];
 	struct nvml_memory m;
 	unsigned int cur = 0, pend = 0;
 	nvmlReturn_t r;
@@ -158,9 +158,11 @@ gpu_nvml_info(struct gpu_nvml *v, unsigned int i, struct gpu_info *g)
 		return;
 	}
 	v->have[i] = 1;
-	if (v->name(v->dev[i], buf, sizeof(buf)) == NVML_SUCCESS)
+	/* Whatever the library writes, the strings end within buf. */
+	buf[NVML_BUFFER_SIZE] = '\0';
+	if (v->name(v->dev[i], buf, NVML_BUFFER_SIZE) == NVML_SUCCESS)
 		gpu_copy_trim(g->name, sizeof(g->name), buf);
-	if (v->uuid(v->dev[i], buf, sizeof(buf)) == NVML_SUCCESS)
+	if (v->uuid(v->dev[i], buf, NVML_BUFFER_SIZE) == NVML_SUCCESS)
 		gpu_copy_trim(g->uuid, sizeof(g->uuid), buf);
 	if ((r = v->memory(v->dev[i], &m)) == NVML_SUCCESS)
 		g->mem_mb = (int64_t)(m.total >> 20);

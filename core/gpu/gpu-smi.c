@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #define GPU_SMI_TIMEOUT_S 10    /* for the inventory */
 #define GPU_SMI_RESTART_S 10    /* between restarts of the sampling child */
 #define GPU_SMI_MAX_OUT   65536 /* bytes kept of a partial line */
+#define GPU_SMI_NUM_MAX   1e9   /* the largest number a field may hold */
 
 struct gpu_smi {
 	char *path; /* owned: the program */
@@ -68,7 +70,11 @@ gpu_smi_split(char *line, char **f, size_t max)
 	return n;
 }
 
-/* A number field: 0 with *v, or -1 for "[N/A]" and other words. */
+/*
+ * A number field: 0 with *v, or -1 for "[N/A]" and other words.  No GPU
+ * reports a billion of anything, so larger values (and "inf") are refused
+ * too: what is kept is converted to int32_t without overflow.
+ */
 static int
 gpu_smi_num(const char *s, double *v)
 {
@@ -77,10 +83,11 @@ gpu_smi_num(const char *s, double *v)
 	if (*s == '\0' || *s == '[' || isalpha((unsigned char)*s))
 		return -1;
 	*v = strtod(s, &end);
-	while (*end == ' ')
-		end++;
 	/* "250.12 W" when units were not turned off. */
-	return end != s ? 0 : -1;
+	if (end == s || !isfinite(*v) || *v > GPU_SMI_NUM_MAX ||
+	    *v < -GPU_SMI_NUM_MAX)
+		return -1;
+	return 0;
 }
 
 static int

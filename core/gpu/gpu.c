@@ -216,7 +216,7 @@ gpu_procs(struct gpu_dev *g, int32_t i, struct gpu_proc *out, size_t max,
 void
 gpu_copy_trim(char *out, size_t n, const char *s)
 {
-	size_t len;
+	size_t len, i;
 
 	while (*s == ' ')
 		s++;
@@ -224,6 +224,10 @@ gpu_copy_trim(char *out, size_t n, const char *s)
 	len = strlen(out);
 	while (len > 0 && isspace((unsigned char)out[len - 1]))
 		out[--len] = '\0';
+	/* Names and UUIDs go into JSON and onto terminals: ASCII only. */
+	for (i = 0; i < len; i++)
+		if (out[i] < 0x20 || out[i] > 0x7e)
+			out[i] = '?';
 }
 
 /* The fields after "pid (comm) ": comm may hold spaces and parentheses. */

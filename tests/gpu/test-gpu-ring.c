@@ -243,6 +243,38 @@ test_smi_sample_lost(void **state)
 	assert_int_equal(s.util_pct, 100);
 }
 
+/* What a broken or hostile nvidia-smi could print: no overflow, no junk. */
+static void
+test_smi_hostile(void **state)
+{
+	struct gpu_sample s;
+	struct gpu_info g;
+
+	assert_int_equal(gpu_smi_parse_sample("0, 1e300, 1e300, 1e300, 1e300",
+	                     &s),
+	    0);
+	assert_int_equal(s.util_pct, -1);
+	assert_int_equal(s.mem_used_mb, -1);
+	assert_int_equal(s.temp_c, -1);
+	assert_int_equal(s.power_w, -1);
+	assert_int_equal(gpu_smi_parse_sample("0, 1, inf, 3e9, 1e999", &s), 0);
+	assert_int_equal(s.util_pct, 1);
+	assert_int_equal(s.mem_used_mb, -1);
+	assert_int_equal(s.temp_c, -1);
+	assert_int_equal(s.power_w, -1);
+	/* The largest value kept. */
+	assert_int_equal(gpu_smi_parse_sample("0, 1, 1000000000, 2, 3", &s), 0);
+	assert_int_equal(s.mem_used_mb, 1000000000);
+	assert_int_equal(gpu_smi_parse_info("0, GPU-\xff\x01x, H100\x1b[2J, "
+	                                    "1e300, "
+	                                    "Disabled",
+	                     &g),
+	    0);
+	assert_string_equal(g.uuid, "GPU-??x");
+	assert_string_equal(g.name, "H100?[2J");
+	assert_int_equal(g.mem_mb, 0);
+}
+
 static void
 test_model_names(void **state)
 {
@@ -273,6 +305,7 @@ main(void)
 		cmocka_unit_test(test_smi_info_bad),
 		cmocka_unit_test(test_smi_sample),
 		cmocka_unit_test(test_smi_sample_lost),
+		cmocka_unit_test(test_smi_hostile),
 		cmocka_unit_test(test_model_names),
 	};
 

@@ -78,6 +78,7 @@ for i in $(seq 1 $N); do
 done
 wait_stat jobs.COMPLETED $N
 standing >"$T/before"
+call usage.report '{}' total.jobs total.alloc_gpu_h | paste -sd' ' >"$T/report"
 itest_stop_gpuqd TERM
 
 # wait_log TEXT: until the daemon's log has it (5 s).
@@ -96,7 +97,10 @@ wait_log "archived 15 ended jobs; 5 jobs in memory, 15 archived"
 standing >"$T/archived"
 same_standing "$T/before" "$T/archived"
 wait_stat jobs.COMPLETED $N
-echo "ok: fifteen archived; usage and share unchanged"
+[ "$(call usage.report '{}' total.jobs total.alloc_gpu_h | paste -sd' ')" = \
+	"$(cat "$T/report")" ] || itest_fail "usage.report: $(cat "$T/report") / $(
+	call usage.report '{}' total.jobs total.alloc_gpu_h | paste -sd' ')"
+echo "ok: fifteen archived; usage, share and usage.report unchanged"
 
 # Archived jobs read from the store.
 gpuq show 1 >"$T/show" || itest_fail "gpuq show 1"

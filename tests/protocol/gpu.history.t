@@ -30,6 +30,24 @@
 < {"id":7,"error":{"code":"EINVAL","message":"\"since\" must be an integer"}}
 > {"id":8,"verb":"gpu.history","params":{"until":1}}
 < {"id":8,"error":{"code":"EINVAL","message":"unknown parameter \"until\""}}
+> {"id":20,"verb":"gpu.history","params":{"gpu":"0"}}
+< {"id":20,"error":{"code":"EINVAL","message":"\"gpu\" must be an integer"}}
+> {"id":21,"verb":"gpu.history","params":{"gpu":64}}
+< {"id":21,"error":{"code":"EINVAL","message":"\"gpu\" must be between 0 and 63"}}
+> {"id":22,"verb":"gpu.history","params":{"step":86401}}
+< {"id":22,"error":{"code":"EINVAL","message":"\"step\" must be between 1 and 86400"}}
+> {"id":23,"verb":"gpu.history","params":{"step":1.5}}
+< {"id":23,"error":{"code":"EINVAL","message":"\"step\" must be an integer"}}
+> {"id":24,"verb":"gpu.history","params":{"since":-1}}
+< {"id":24,"error":{"code":"EINVAL","message":"\"since\" must be between 0 and 9007199254740991"}}
+> {"id":25,"verb":"gpu.history","params":{"since":9007199254740992}}
+< {"id":25,"error":{"code":"EINVAL","message":"\"since\" must be between 0 and 9007199254740991"}}
+> {"id":26,"verb":"gpu.history","params":[0]}
+< {"id":26,"error":{"code":"EPROTO","message":"\"params\" must be an object"}}
+# All of time at a step of a second: the step grows so that the answer
+# stays within its 20000 points (four GPUs: at most 5000 each).
+> {"id":27,"verb":"gpu.history","params":{"since":0,"step":1}}
+< {"id":27,"result":{"since":0,"now":"*int","interval":2,"step":"*int","fields":"*arr","gpus":[{"index":0,"uuid":"*str","samples":"*arr"},{"index":1,"uuid":"*str","samples":"*arr"},{"index":2,"uuid":"*str","samples":"*arr"},{"index":3,"uuid":"*str","samples":"*arr"}]}}
 
 # The live side: gpu.sample events, every round, to those who subscribe.
 # Telemetry is outside the numbered stream: seq 0.

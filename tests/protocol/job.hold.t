@@ -44,3 +44,33 @@
 > {"id":16,"verb":"job.cancel","params":{"id":1}}
 < {"id":16,"result":{"job":{"id":1,"...":"*"},"cancelling":true}}
 ! wait-state 1 CANCELLED
+
+# The event of a release still shows the last plan's standing (HELD);
+# once the next plan has run, a second job.state brings the new one. The
+# same after job.update and job.hold (docs/protocol/events.subscribe.md).
+> {"id":17,"verb":"job.submit","params":{"argv":["/bin/sh","-c","echo ready; exec sleep 30"],"workdir":"/tmp","gpus":4,"cpus":0.1,"mem_mb":100,"kill_grace_s":1}}
+< {"id":17,"result":{"job":{"id":4,"...":"*"}}}
+! until {"verb":"job.logs","params":{"id":4}} {"data":"ready\n","...":"*"}
+> {"id":18,"verb":"job.submit","params":{"argv":["/bin/true"],"workdir":"/tmp","gpus":1,"cpus":0.1,"mem_mb":100,"hold":true}}
+< {"id":18,"result":{"job":{"id":5,"held":true,"...":"*"}}}
+! until {"verb":"job.show","params":{"id":5}} {"job":{"wait":{"reason":"HELD","...":"*"},"...":"*"}}
+> {"id":19,"verb":"events.subscribe","params":{"events":["job.state"]}}
+< {"id":19,"result":{"seq":"*int"}}
+> {"id":20,"verb":"job.release","params":{"id":5}}
+< {"id":20,"result":{"job":{"id":5,"...":"*"}}}
+< {"event":"job.state","seq":"*int","data":{"job":{"id":5,"state":"PENDING","reason":"released by @USER@","wait":{"reason":"HELD","...":"*"},"...":"*"}}}
+< {"event":"job.state","seq":"*int","data":{"job":{"id":5,"state":"PENDING","reason":"released by @USER@","wait":{"reason":"RESOURCES","position":1,"...":"*"},"...":"*"}}}
+> {"id":21,"verb":"job.update","params":{"id":5,"priority":5}}
+< {"id":21,"result":{"job":{"id":5,"priority":5,"...":"*"}}}
+< {"event":"job.state","seq":"*int","data":{"job":{"id":5,"priority":5,"wait":{"reason":"RESOURCES","...":"*"},"...":"*"}}}
+< {"event":"job.state","seq":"*int","data":{"job":{"id":5,"priority":5,"wait":{"reason":"RESOURCES","...":"*"},"...":"*"}}}
+> {"id":22,"verb":"job.hold","params":{"id":5}}
+< {"id":22,"result":{"job":{"id":5,"held":true,"...":"*"}}}
+< {"event":"job.state","seq":"*int","data":{"job":{"id":5,"held":true,"wait":{"reason":"RESOURCES","...":"*"},"...":"*"}}}
+< {"event":"job.state","seq":"*int","data":{"job":{"id":5,"held":true,"wait":{"reason":"HELD","...":"*"},"...":"*"}}}
+# Nothing more: the plans after it owe nothing.
+! sleep 600
+! no-events
+> {"id":23,"verb":"job.cancel","params":{"id":4}}
+< {"id":23,"result":{"job":{"id":4,"...":"*"},"cancelling":true}}
+! wait-state 4 CANCELLED

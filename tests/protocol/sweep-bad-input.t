@@ -96,3 +96,13 @@
 ! until {"verb":"sweep.show","params":{"id":1}} {"sweep":{"state":"done","...":"*"},"...":"*"}
 > {"id":37,"verb":"sweep.show","params":{"id":1}}
 < {"id":37,"result":{"sweep":{"id":1,"state":"done","counts":{"pending":0,"running":0,"completed":2,"failed":0,"stopped":0,"cancelled":0},"...":"*"},"trials":[{"trial":1,"job":1,"state":"COMPLETED","...":"*"},{"trial":2,"job":2,"state":"COMPLETED","...":"*"}]}}
+
+# What a trial writes is untrusted too: a step of INT64_MAX and a line
+# without a step after it (the next step must not overflow), a negative
+# step and a line that is not JSON (each dropped and counted), a metric
+# on stdout.
+> {"id":38,"verb":"sweep.create","params":{"file":"command: [/bin/sh, -c, 'printf ''%s\\n'' ''{\"step\": 9223372036854775807, \"loss\": 1}'' ''{\"loss\": 2}'' ''{\"step\": -1, \"loss\": 3}'' ''not json'' >\"$GPUQ_METRICS_FILE\"; echo ''@gpuq {\"loss\": 0.5}''']\nmethod: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  t: {values: [1]}\nresources: {gpus: 0.5, cpus: 0.1, mem: 10M}\n","workdir":"/tmp","name":"steps"}}
+< {"id":38,"result":{"sweep":{"id":2,"name":"steps","started":1,"...":"*"},"warnings":[]}}
+! until {"verb":"sweep.show","params":{"id":2}} {"sweep":{"state":"done","...":"*"},"...":"*"}
+> {"id":39,"verb":"sweep.show","params":{"id":2}}
+< {"id":39,"result":{"sweep":{"id":2,"state":"done","best":{"trial":1,"job":3,"value":0.5,"params":{"t":1}},"...":"*"},"trials":[{"trial":1,"job":3,"state":"COMPLETED","step":9223372036854775807,"metric":0.5,"best":0.5,"metrics":{"loss":0.5},"dropped":2,"...":"*"}]}}

@@ -29,3 +29,21 @@
 < {"id":7,"error":{"code":"EINVAL","...":"*"}}
 > {"id":8,"verb":"usage.report","params":{"who":"me"}}
 < {"id":8,"error":{"code":"EINVAL","message":"unknown parameter \"who\""}}
+> {"id":9,"verb":"usage.report","params":{"since":"yesterday"}}
+< {"id":9,"error":{"code":"EINVAL","message":"\"since\" must be an integer"}}
+> {"id":10,"verb":"usage.report","params":{"since":9007199254740992}}
+< {"id":10,"error":{"code":"EINVAL","message":"\"since\" must be between 0 and 9007199254740991"}}
+> {"id":11,"verb":"usage.report","params":{"by":1}}
+< {"id":11,"error":{"code":"EINVAL","message":"\"by\" must be a string"}}
+> {"id":12,"verb":"usage.report","params":{"by":""}}
+< {"id":12,"error":{"code":"EINVAL","message":"\"by\" must be \"user\" or \"project\""}}
+> {"id":13,"verb":"usage.report","params":{"by":"projectprojectproject"}}
+< {"id":13,"error":{"code":"EINVAL","message":"\"by\" is longer than 16 bytes"}}
+> {"id":14,"verb":"usage.report","params":"user"}
+< {"id":14,"error":{"code":"EPROTO","message":"\"params\" must be an object"}}
+# A time in the future: nothing to report, no error.
+> {"id":15,"verb":"usage.report","params":{"since":9000000000000,"by":"project"}}
+< {"id":15,"result":{"since":9000000000000,"now":"*int","by":"project","rows":[],"total":{"who":"total","jobs":0,"...":"*"}}}
+# Still serving.
+> {"id":16,"verb":"usage.report","params":{}}
+< {"id":16,"result":{"by":"user","rows":[{"who":"@USER@","jobs":1,"...":"*"}],"...":"*"}}

@@ -711,6 +711,81 @@ test_drop_privileges(void **state)
 	free(path);
 }
 
+/* A job as uid with GPUQ_METRICS_FILE=path and GPUQ_METRICS_FD=99. */
+static struct job *
+mkjob_metrics(const char *script, const char *path, uid_t uid)
+{
+	struct job *j = mkjob_sh(script);
+	char *file = xasprintf("GPUQ_METRICS_FILE=%s", path);
+	const char *env[] = { "PATH=/usr/bin:/bin", file,
+		"GPUQ_METRICS_FD=99" };
+
+	job_set_env(j, env, 3);
+	free(file);
+	j->uid = uid;
+	j->gid = uid;
+	free(j->workdir);
+	j->workdir = xstrdup("/");
+	return j;
+}
+
+/*
+ * A root supervisor hands a job that runs as another user its metrics
+ * file, which it could not reach in the daemon's state directory, as
+ * /dev/fd/N: the job appends through the name and the descriptor alike.
+ * Any other GPUQ_METRICS_FILE, and a job of the supervisor's own user,
+ * keep the name they gave.
+ */
+static void
+test_metrics_fd(void **state)
+{
+	const char *script = "printf '%s %s\\n' \"$GPUQ_METRICS_FILE\" "
+	                     "\"$GPUQ_METRICS_FD\"; "
+	                     "echo '{\"step\": 1}' >>\"$GPUQ_METRICS_FILE\" && "
+	                     "echo '{\"step\": 2}' >&\"$GPUQ_METRICS_FD\"";
+	struct job *j, *other, *mine;
+	struct exec_result res;
+	char *path, *dir, *out, *s, *elsewhere, *want;
+	struct stat st;
+	int fd = -1, fd2 = -1;
+
+	if (geteuid() != 0)
+		skip();
+	ctx.drop_privileges = 1;
+	dir = exec_state_job_dir(state_dir, next_id);
+	path = xasprintf("%s/metrics.jsonl", dir);
+	j = mkjob_metrics(script, path, 65534);
+	elsewhere = path_in_root("elsewhere.jsonl");
+	want = xasprintf("%s 99\n", elsewhere);
+	other = mkjob_metrics(script, elsewhere, 65534);
+	mine = mkjob_metrics(script, elsewhere, 0);
+	start(j);
+	wait_end(j, 10, &res);
+	assert_int_equal(res.exit_code, 0);
+	out = job_log(j, "stdout");
+	assert_int_equal(sscanf(out, "/dev/fd/%d %d", &fd, &fd2), 2);
+	assert_true(fd > 2);
+	assert_int_equal(fd, fd2);
+	free(out);
+	s = slurp(path);
+	assert_non_null(s);
+	assert_string_equal(s, "{\"step\": 1}\n{\"step\": 2}\n");
+	free(s);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_uid, 65534);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	start(other);
+	wait_end(other, 10, &res);
+	assert_log(other, "stdout", want);
+	start(mine);
+	wait_end(mine, 10, &res);
+	assert_log(mine, "stdout", want);
+	free(want);
+	free(elsewhere);
+	free(path);
+	free(dir);
+}
+
 static void
 test_find_and_paths(void **state)
 {
@@ -766,6 +841,7 @@ main(int argc, char **argv)
 		T(test_claim_race),
 		T(test_restart_appends),
 		T(test_drop_privileges),
+		T(test_metrics_fd),
 		T(test_find_and_paths),
 #undef T
 	};
