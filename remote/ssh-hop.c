@@ -33,6 +33,7 @@ static const char *const ssh_hop_state_names[SSH_HOP_NSTATES] = {
 	[SSH_HOP_KBD] = "keyboard-interactive authentication",
 	[SSH_HOP_KBD_ASK] = "keyboard-interactive authentication",
 	[SSH_HOP_OPEN] = "opening a channel",
+	[SSH_HOP_PTY] = "asking for a terminal",
 	[SSH_HOP_EXEC] = "starting the remote command",
 	[SSH_HOP_LIVE] = "connected",
 	[SSH_HOP_DEAD] = "closed",
@@ -410,6 +411,25 @@ ssh_hop_state_open(struct ssh_hop *h)
 		    "%s: cannot open a session: %s", h->label,
 		    ssh_hop_error(h));
 	}
+	ssh_hop_set(h,
+	    h->conn->o.pty_term != NULL ? SSH_HOP_PTY : SSH_HOP_EXEC);
+	return SSH_NEXT;
+}
+
+/* A terminal for the command (transport_ssh_opts.pty_term). */
+static int
+ssh_hop_state_pty(struct ssh_hop *h)
+{
+	struct ssh_conn *c = h->conn;
+	int rc;
+
+	rc = libssh2_channel_request_pty_ex(h->pipe.ch, c->o.pty_term,
+	    (unsigned)strlen(c->o.pty_term), NULL, 0, c->cols, c->rows, 0, 0);
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return SSH_AGAIN;
+	if (rc != 0)
+		return ssh_hop_fail(h, GQ_ECONN, "%s refused a terminal: %s",
+		    h->label, ssh_hop_error(h));
 	ssh_hop_set(h, SSH_HOP_EXEC);
 	return SSH_NEXT;
 }
@@ -447,6 +467,7 @@ static ssh_hop_state_fn *const ssh_hop_states[SSH_HOP_NSTATES] = {
 	[SSH_HOP_KBD] = ssh_auth_state_kbd,
 	[SSH_HOP_KBD_ASK] = ssh_auth_state_kbd_ask,
 	[SSH_HOP_OPEN] = ssh_hop_state_open,
+	[SSH_HOP_PTY] = ssh_hop_state_pty,
 	[SSH_HOP_EXEC] = ssh_hop_state_exec,
 };
 

@@ -62,6 +62,7 @@ enum ssh_hop_state {
 	SSH_HOP_KBD,
 	SSH_HOP_KBD_ASK,
 	SSH_HOP_OPEN,
+	SSH_HOP_PTY,
 	SSH_HOP_EXEC,
 	SSH_HOP_LIVE,
 	SSH_HOP_DEAD,
@@ -140,8 +141,11 @@ struct ssh_hop {
 struct ssh_conn {
 	struct transport t;          /* first: the ops get this back */
 	struct transport_ssh_opts o; /* its strings point to own[] */
-	char *own[4];
-	char *command; /* the remote command line */
+	char *own[5];
+	char *command;   /* the remote command line */
+	int exit_status; /* the command's, once it ended; else -1 */
+	int resize;      /* a new terminal size waits to be sent */
+	int cols, rows;  /* the terminal's size (pty_term) */
 	struct ssh_hop *hops[SSH_MAX_HOPS];
 	int nhops;
 	uv_timer_t deadline;

@@ -90,6 +90,7 @@ ssh_pipe_ended(struct ssh_hop *h)
 	int status = libssh2_channel_get_exit_status(h->pipe.ch);
 	size_t end = c->nerr, start;
 
+	c->exit_status = status;
 	while (end > 0 &&
 	    (c->errtail[end - 1] == '\n' || c->errtail[end - 1] == '\r'))
 		end--;
@@ -157,11 +158,33 @@ ssh_pipe_read_stream(struct ssh_hop *h, int stream)
 	}
 }
 
+/*
+ * Sends a new terminal size (transport_ssh_resize).  Like a write, a
+ * request that said EAGAIN is made again before anything else.
+ */
+static int
+ssh_pipe_resize(struct ssh_hop *h)
+{
+	struct ssh_conn *c = h->conn;
+	int rc;
+
+	if (!c->resize || h->pipe.blocked)
+		return 0;
+	rc = libssh2_channel_request_pty_size_ex(h->pipe.ch, c->cols, c->rows,
+	    0, 0);
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return 1;
+	c->resize = 0; /* refused or sent: the shell keeps its size */
+	return 0;
+}
+
 static int
 ssh_pipe_round_conn(struct ssh_hop *h)
 {
 	int w, r, e;
 
+	if (ssh_pipe_resize(h) != 0)
+		return 0;
 	if ((w = ssh_pipe_write_conn(h)) < 0)
 		return w;
 	if (h->pipe.blocked)
@@ -268,13 +291,12 @@ ssh_pipe_arm(struct ssh_hop *h, int more)
 {
 	struct ssh_pipe *p = &h->pipe;
 	int d = libssh2_session_block_directions(h->s), ev = UV_READABLE;
+	int owed =
+	    p->blocked || p->ka_pending || (h->conn->resize && p->fd < 0);
 
-	if ((p->blocked || p->ka_pending) &&
-	    (d & LIBSSH2_SESSION_BLOCK_OUTBOUND))
+	if (owed && (d & LIBSSH2_SESSION_BLOCK_OUTBOUND))
 		ev |= UV_WRITABLE;
-	if (more ||
-	    ((p->blocked || p->ka_pending) &&
-	        !(d & LIBSSH2_SESSION_BLOCK_OUTBOUND)))
+	if (more || (owed && !(d & LIBSSH2_SESSION_BLOCK_OUTBOUND)))
 		uv_timer_start(&h->retry, ssh_pipe_retry_cb,
 		    more ? 0 : SSH_RETRY_MS, 0);
 	ssh_hop_arm(h, ev);

@@ -311,7 +311,7 @@ ssh_conn_free_maybe(struct ssh_conn *c)
 		ssh_hop_free(c->hops[i]);
 	free(c->answer);
 	free(c->command);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		free(c->own[i]);
 	buf_done(&c->wq);
 	free(c->t.desc);
@@ -369,6 +369,27 @@ ssh_conn_close(struct transport *t)
 	ssh_conn_free_maybe(c);
 }
 
+int
+transport_ssh_exit_status(const struct transport *t)
+{
+	return ((const struct ssh_conn *)t)->exit_status;
+}
+
+void
+transport_ssh_resize(struct transport *t, int cols, int rows)
+{
+	struct ssh_conn *c = (struct ssh_conn *)t;
+
+	if (c->o.pty_term == NULL || cols <= 0 || rows <= 0 ||
+	    (cols == c->cols && rows == c->rows))
+		return;
+	c->cols = cols;
+	c->rows = rows;
+	c->resize = 1;
+	if (c->nhops > 0 && c->hops[c->nhops - 1]->state == SSH_HOP_LIVE)
+		ssh_pipe_pump(c->hops[c->nhops - 1]);
+}
+
 static const struct transport_ops ssh_conn_ops = {
 	.name = "ssh",
 	.open = ssh_conn_open,
@@ -396,6 +417,10 @@ transport_ssh_new(uv_loop_t *loop, const struct transport_ssh_opts *o,
 	c->o.command = c->own[1] = o->command ? xstrdup(o->command) : NULL;
 	c->o.socket = c->own[2] = o->socket ? xstrdup(o->socket) : NULL;
 	c->o.config = c->own[3] = o->config ? xstrdup(o->config) : NULL;
+	c->o.pty_term = c->own[4] = o->pty_term ? xstrdup(o->pty_term) : NULL;
+	c->cols = o->pty_cols > 0 ? o->pty_cols : 80;
+	c->rows = o->pty_rows > 0 ? o->pty_rows : 24;
+	c->exit_status = -1;
 	c->command = transport_ssh_command(o->command, o->socket);
 	c->t.desc = xasprintf("ssh %s", o->target);
 	buf_init(&c->wq, TRANSPORT_MAX_QUEUED);

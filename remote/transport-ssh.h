@@ -38,6 +38,10 @@ struct transport_ssh_opts {
 	                           tty): keyboard-interactive prompts are
 	                           then answered in the same round */
 	int verbose;        /* describe each step through cbs->note */
+	/* A terminal on the far side for the command (gpuq attach): its
+	 * TERM, or NULL for none; its size in characters (0: unknown). */
+	const char *pty_term;
+	int pty_cols, pty_rows;
 };
 
 /*
@@ -56,6 +60,14 @@ struct transport *transport_ssh_new(uv_loop_t *loop,
  * shell).  Returns new.
  */
 char *transport_ssh_command(const char *command, const char *socket);
+
+/*
+ * The remote command's exit status once the transport t (from
+ * transport_ssh_new) is down because the command ended, else -1.
+ */
+int transport_ssh_exit_status(const struct transport *t);
+/* A new size for the far side's terminal (pty_term), sent when it can. */
+void transport_ssh_resize(struct transport *t, int cols, int rows);
 
 /*
  * The system OpenSSH instead of libssh2 (--ssh-command): the argv that

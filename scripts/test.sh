@@ -15,7 +15,7 @@ if command -v clang >/dev/null 2>&1; then
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build "$FUZZ" -j"$JOBS" --target fuzz-frame fuzz-proto \
 		fuzz-theme fuzz-conf fuzz-logbuf fuzz-rpc fuzz-ssh-config \
-		fuzz-knownhosts
+		fuzz-knownhosts fuzz-sweep
 	(cd "$FUZZ" && ctest -L fuzz --output-on-failure) || status=1
 fi
 

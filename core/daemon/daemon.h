@@ -346,6 +346,13 @@ void run_swap_keep_all(struct daemon *d, struct cluster *c);
 void run_swap_free(struct daemon *d, struct cluster *c);
 /* Seconds j has run in this attempt, suspended time left out. */
 int64_t run_swap_elapsed(const struct job *j, int64_t now);
+/*
+ * The span a finished job's usage is counted over when it is rebuilt from
+ * the store: start_time..end_time, unless it was suspended in its last
+ * attempt; then its run time (suspended time left out) as one interval
+ * that ends when it last ran.  *start is 0 when it never ran.
+ */
+void run_swap_usage_span(const struct job *j, int64_t *start, int64_t *end);
 /* The job JSON's "suspended" and related members (jobjson.c). */
 void run_swap_json(struct daemon *d, const struct job *j, json_t *o);
 /* A SUSPENDED job's clean-up when it is requeued or ends. */

@@ -20,6 +20,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "core/base/error.h"
 #include "core/base/log.h"
@@ -29,6 +32,12 @@
 #include "core/store/store-archive.h"
 
 #define JOBS_ARCHIVE_AGE_CHECK_S 60 /* how often an age limit is applied */
+/*
+ * Jobs archived in one pass at most: a first start over a long history
+ * (a store from before archiving) archives over several ticks rather than
+ * stalling the loop for seconds.
+ */
+#define JOBS_ARCHIVE_PASS_MAX 50000
 
 struct jobs_archive {
 	struct usage_book book;     /* the archived runs' decayed usage */
@@ -325,7 +334,7 @@ jobs_archive_due(struct daemon *d, const struct jobs_archive_cand *c, size_t n,
 	if (d->cfg.keep_finished_age_s > 0)
 		while (go < n && c[go].end < now - d->cfg.keep_finished_age_s)
 			go++;
-	return go;
+	return go < JOBS_ARCHIVE_PASS_MAX ? go : JOBS_ARCHIVE_PASS_MAX;
 }
 
 static void
@@ -352,6 +361,10 @@ jobs_archive_pass(struct daemon *d, int64_t now)
 	free(ids);
 	jobs_archive_save(d);
 	daemon_kick(d);
+#ifdef __GLIBC__
+	if (go >= JOBS_ARCHIVE_PASS_MAX / 5)
+		malloc_trim(0); /* many jobs freed: give the pages back */
+#endif
 	log_info("archived %zu ended jobs; %zu jobs in memory, %lld archived",
 	    go, d->njobs, (long long)d->archive->total);
 }

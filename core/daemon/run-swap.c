@@ -215,6 +215,35 @@ run_swap_elapsed(const struct job *j, int64_t now)
 	return t;
 }
 
+/* 1 if j's last attempt ended while it was suspended (not resuming). */
+static int
+run_swap_ended_out(const struct job_life *l)
+{
+	return (l->mech == JOB_SWAP_CUDA || l->mech == JOB_SWAP_STOP) &&
+	    l->op != JOB_SWAP_OP_RESUME && l->since > 0;
+}
+
+void
+run_swap_usage_span(const struct job *j, int64_t *start, int64_t *end)
+{
+	const struct job_life *l = j->life;
+	int64_t run;
+
+	*start = j->start_time;
+	*end = j->end_time;
+	if (j->start_time <= 0 || l == NULL ||
+	    (l->ran_s <= 0 && !run_swap_ended_out(l)))
+		return;
+	if (run_swap_ended_out(l)) {
+		run = l->ran_s;
+		*end = l->since < j->end_time ? l->since : j->end_time;
+	} else
+		run = l->ran_s +
+		    (j->end_time > j->start_time ? j->end_time - j->start_time :
+		                                   0);
+	*start = *end - run;
+}
+
 void
 run_swap_clear(struct job *j)
 {

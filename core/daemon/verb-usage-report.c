@@ -87,7 +87,8 @@ usage_jobs_load(struct daemon *d, int64_t since_hour, struct usage_jobs *uj)
 			add.job_id = t->jobs[i].id;
 			usage_jobs_cb(&add, uj);
 			qsort(uj->u, uj->n, sizeof(*uj->u), usage_jobs_cmp);
-			u = usage_jobs_find(uj, t->jobs[i].id);
+			if ((u = usage_jobs_find(uj, t->jobs[i].id)) == NULL)
+				continue; /* cannot happen: just added */
 		}
 		u->alloc_gpu_s += t->jobs[i].alloc_s;
 		u->used_gpu_s += t->jobs[i].used_s;

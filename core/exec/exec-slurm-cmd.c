@@ -21,7 +21,7 @@
 #include "core/exec/exec-slurm-int.h"
 
 int64_t
-xs_now_ms(void)
+exec_slurm_cmd_now_ms(void)
 {
 	struct timespec ts;
 
@@ -30,26 +30,26 @@ xs_now_ms(void)
 }
 
 void
-xs_cmd_init(struct xs_cmd *c, char **argv)
+exec_slurm_cmd_init(struct exec_slurm_cmd *c, char **argv)
 {
 	memset(c, 0, sizeof(*c));
 	c->argv = argv;
 	c->status = -1;
 	c->pid = -1;
 	c->ofd = c->efd = -1;
-	buf_init(&c->out, XS_CMD_MAX_OUT);
+	buf_init(&c->out, EXEC_SLURM_CMD_MAX_OUT);
 	buf_init(&c->err, 64 * 1024);
 }
 
 void
-xs_cmd_done(struct xs_cmd *c)
+exec_slurm_cmd_done(struct exec_slurm_cmd *c)
 {
 	buf_done(&c->out);
 	buf_done(&c->err);
 }
 
 static void
-xs_cmd_actions(posix_spawn_file_actions_t *fa, int o[2], int e[2])
+exec_slurm_cmd_actions(posix_spawn_file_actions_t *fa, int o[2], int e[2])
 {
 	posix_spawn_file_actions_init(fa);
 	posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
@@ -60,7 +60,7 @@ xs_cmd_actions(posix_spawn_file_actions_t *fa, int o[2], int e[2])
 
 /* Starts c; on failure c->pid stays -1 and err says why. */
 static void
-xs_cmd_spawn(struct xs_cmd *c, char **env)
+exec_slurm_cmd_spawn(struct exec_slurm_cmd *c, char **env)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -74,7 +74,7 @@ xs_cmd_spawn(struct xs_cmd *c, char **env)
 		close(o[1]);
 		goto fail;
 	}
-	xs_cmd_actions(&fa, o, e);
+	exec_slurm_cmd_actions(&fa, o, e);
 	posix_spawnattr_init(&at);
 	sigemptyset(&none);
 	sigfillset(&all);
@@ -99,7 +99,7 @@ fail:
 
 /* Reads what fd has; closes it (and sets *fd -1) at its end. */
 static void
-xs_cmd_read(int *fd, struct buf *b)
+exec_slurm_cmd_read(int *fd, struct buf *b)
 {
 	char chunk[16384];
 	ssize_t r;
@@ -117,7 +117,7 @@ xs_cmd_read(int *fd, struct buf *b)
 
 /* Polls every open pipe of c[0..n) once, for up to wait_ms. */
 static size_t
-xs_cmd_poll(struct xs_cmd *c, size_t n, int wait_ms)
+exec_slurm_cmd_poll(struct exec_slurm_cmd *c, size_t n, int wait_ms)
 {
 	struct pollfd *p = xcalloc(2 * n + 1, sizeof(*p));
 	int **who = xcalloc(2 * n + 1, sizeof(*who));
@@ -143,7 +143,7 @@ xs_cmd_poll(struct xs_cmd *c, size_t n, int wait_ms)
 	if (k > 0 && poll(p, k, wait_ms) > 0)
 		for (i = 0; i < k; i++)
 			if (p[i].revents != 0)
-				xs_cmd_read(who[i], bufs[i]);
+				exec_slurm_cmd_read(who[i], bufs[i]);
 	free(p);
 	free(who);
 	free(bufs);
@@ -151,7 +151,7 @@ xs_cmd_poll(struct xs_cmd *c, size_t n, int wait_ms)
 }
 
 static void
-xs_cmd_reap(struct xs_cmd *c, int kill_it)
+exec_slurm_cmd_reap(struct exec_slurm_cmd *c, int kill_it)
 {
 	int st;
 
@@ -166,7 +166,7 @@ xs_cmd_reap(struct xs_cmd *c, int kill_it)
 		kill(c->pid, SIGKILL);
 		c->timed_out = 1;
 		buf_printf(&c->err, "\n%s: no answer in %d s: killed\n",
-		    c->argv[0], XS_CMD_TIMEOUT / 1000);
+		    c->argv[0], EXEC_SLURM_CMD_TIMEOUT / 1000);
 	}
 	while (waitpid(c->pid, &st, 0) < 0 && errno == EINTR)
 		;
@@ -176,30 +176,30 @@ xs_cmd_reap(struct xs_cmd *c, int kill_it)
 }
 
 void
-xs_cmd_start(struct xs_cmd *c, char **env)
+exec_slurm_cmd_start(struct exec_slurm_cmd *c, char **env)
 {
-	c->started = xs_now_ms();
-	xs_cmd_spawn(c, env);
+	c->started = exec_slurm_cmd_now_ms();
+	exec_slurm_cmd_spawn(c, env);
 	c->running = c->pid > 0;
 }
 
 int
-xs_cmd_step(struct xs_cmd *c, size_t n, int wait_ms)
+exec_slurm_cmd_step(struct exec_slurm_cmd *c, size_t n, int wait_ms)
 {
 	int64_t now;
 	size_t i;
 
-	xs_cmd_poll(c, n, wait_ms);
-	now = xs_now_ms();
+	exec_slurm_cmd_poll(c, n, wait_ms);
+	now = exec_slurm_cmd_now_ms();
 	for (i = 0; i < n; i++) {
 		if (!c[i].running)
 			continue;
 		if (c[i].ofd >= 0 || c[i].efd >= 0) {
-			if (now - c[i].started < XS_CMD_TIMEOUT)
+			if (now - c[i].started < EXEC_SLURM_CMD_TIMEOUT)
 				continue;
-			xs_cmd_reap(&c[i], 1);
+			exec_slurm_cmd_reap(&c[i], 1);
 		} else
-			xs_cmd_reap(&c[i], 0);
+			exec_slurm_cmd_reap(&c[i], 0);
 		c[i].running = 0;
 		return (int)i;
 	}
@@ -207,25 +207,26 @@ xs_cmd_step(struct xs_cmd *c, size_t n, int wait_ms)
 }
 
 void
-xs_cmd_run(struct xs_cmd *c, size_t n, char **env, int timeout_ms)
+exec_slurm_cmd_run(struct exec_slurm_cmd *c, size_t n, char **env,
+    int timeout_ms)
 {
-	int64_t end = xs_now_ms() + timeout_ms, left;
+	int64_t end = exec_slurm_cmd_now_ms() + timeout_ms, left;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		xs_cmd_spawn(&c[i], env);
-	while ((left = end - xs_now_ms()) > 0)
-		if (xs_cmd_poll(c, n, (int)left) == 0)
+		exec_slurm_cmd_spawn(&c[i], env);
+	while ((left = end - exec_slurm_cmd_now_ms()) > 0)
+		if (exec_slurm_cmd_poll(c, n, (int)left) == 0)
 			break;
 	/* Output closed (or time is up): collect each one. */
 	for (i = 0; i < n; i++)
-		xs_cmd_reap(&c[i], c[i].ofd >= 0 || c[i].efd >= 0);
+		exec_slurm_cmd_reap(&c[i], c[i].ofd >= 0 || c[i].efd >= 0);
 }
 
 int
-xs_cmd_one(struct xs_cmd *c, char *why, size_t n)
+exec_slurm_cmd_one(struct exec_slurm_cmd *c, char *why, size_t n)
 {
-	xs_cmd_run(c, 1, xs.env, XS_CMD_TIMEOUT);
+	exec_slurm_cmd_run(c, 1, xs.env, EXEC_SLURM_CMD_TIMEOUT);
 	slurm_parse_error(c->err.data != NULL ? c->err.data : "", why, n);
 	if (c->status == 0)
 		return 0;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/base/error.h"
 #include "core/base/log.h"
@@ -17,17 +18,17 @@
 #include "core/exec/exec-state.h"
 #include "core/exec/slurm-argv.h"
 
-void xs_work_poll(void);
-void xs_work_inventory(void);
+void exec_slurm_poll_jobs(void);
+void exec_slurm_poll_nodes(void);
 
 /* A job to look at more closely after the poll. */
-struct xs_pick {
+struct exec_slurm_pick {
 	int64_t job_id, slurm_id;
 	int32_t attempt;
 };
 
 static int
-xs_stat_cmp(const void *a, const void *b)
+exec_slurm_poll_stat_cmp(const void *a, const void *b)
 {
 	const struct slurm_jobstat *x = a, *y = b;
 
@@ -36,25 +37,25 @@ xs_stat_cmp(const void *a, const void *b)
 
 /*
  * The Slurm ids to poll now, as "1,2,3" (new); "" when there are more
- * than XS_IDS_PER_POLL (then squeue lists every job); NULL when none.
+ * than EXEC_SLURM_IDS_PER_POLL (then squeue lists every job); NULL when none.
  */
 static char *
-xs_poll_ids(void)
+exec_slurm_poll_ids(void)
 {
 	struct buf b;
 	size_t i, n = 0;
 
-	buf_init(&b, 32 * XS_IDS_PER_POLL);
+	buf_init(&b, 32 * EXEC_SLURM_IDS_PER_POLL);
 	for (i = 0; i < xs.njobs; i++) {
-		struct xs_job *e = xs.jobs[i];
+		struct exec_slurm_job *e = xs.jobs[i];
 
 		if (e->slurm_id <= 0 || e->ended)
 			continue;
-		if (n++ < XS_IDS_PER_POLL)
+		if (n++ < EXEC_SLURM_IDS_PER_POLL)
 			buf_printf(&b, "%s%" PRId64, n > 1 ? "," : "",
 			    e->slurm_id);
 	}
-	if (n == 0 || n > XS_IDS_PER_POLL) {
+	if (n == 0 || n > EXEC_SLURM_IDS_PER_POLL) {
 		buf_done(&b);
 		return n == 0 ? NULL : xstrdup("");
 	}
@@ -63,7 +64,7 @@ xs_poll_ids(void)
 
 /* squeue's lines, parsed and sorted by id (new array). */
 static size_t
-xs_poll_parse(const char *out, struct slurm_jobstat **stats)
+exec_slurm_poll_parse(const char *out, struct slurm_jobstat **stats)
 {
 	struct slurm_jobstat *st = NULL, one;
 	const char *p = out;
@@ -78,7 +79,7 @@ xs_poll_parse(const char *out, struct slurm_jobstat **stats)
 		p = p != NULL ? p + 1 : NULL;
 	}
 	if (n > 1)
-		qsort(st, n, sizeof(*st), xs_stat_cmp);
+		qsort(st, n, sizeof(*st), exec_slurm_poll_stat_cmp);
 	*stats = st;
 	return n;
 }
@@ -88,19 +89,21 @@ xs_poll_parse(const char *out, struct slurm_jobstat **stats)
  * ended or went missing are picked for a closer look.
  */
 static size_t
-xs_poll_apply(struct slurm_jobstat *st, size_t nst, struct xs_pick **picks)
+exec_slurm_poll_apply(struct slurm_jobstat *st, size_t nst,
+    struct exec_slurm_pick **picks)
 {
 	struct slurm_jobstat key, *f;
-	struct xs_pick *p = NULL;
+	struct exec_slurm_pick *p = NULL;
 	size_t i, n = 0;
 
 	for (i = 0; i < xs.njobs; i++) {
-		struct xs_job *e = xs.jobs[i];
+		struct exec_slurm_job *e = xs.jobs[i];
 
 		if (e->slurm_id <= 0 || e->ended)
 			continue;
 		key.slurm_id = e->slurm_id;
-		f = nst ? bsearch(&key, st, nst, sizeof(*st), xs_stat_cmp) :
+		f = nst ? bsearch(&key, st, nst, sizeof(*st),
+		              exec_slurm_poll_stat_cmp) :
 		          NULL;
 		if (f != NULL)
 			snprintf(e->reason, sizeof(e->reason), "%s", f->reason);
@@ -110,7 +113,7 @@ xs_poll_apply(struct slurm_jobstat *st, size_t nst, struct xs_pick **picks)
 			    e->job_id, e->slurm_id,
 			    slurm_parse_state_name(f->state));
 			e->state = f->state;
-			e->seen_ms = xs_now_ms();
+			e->seen_ms = exec_slurm_cmd_now_ms();
 		}
 		if (f != NULL && !slurm_parse_state_final(f->state))
 			continue;
@@ -125,42 +128,43 @@ xs_poll_apply(struct slurm_jobstat *st, size_t nst, struct xs_pick **picks)
 
 /* Runs squeue; 0 with its output in c, or GQ_ECONN/GQ_EIO. */
 static int
-xs_poll_squeue(struct xs_cmd *c, char **argv)
+exec_slurm_poll_squeue(struct exec_slurm_cmd *c, char **argv)
 {
 	char why[400];
 	int rc;
 
-	xs_cmd_init(c, argv);
-	rc = xs_cmd_one(c, why, sizeof(why));
+	exec_slurm_cmd_init(c, argv);
+	rc = exec_slurm_cmd_one(c, why, sizeof(why));
 	/* Every id listed is gone: squeue says so and lists nothing. */
 	if (rc == GQ_EIO && slurm_parse_invalid_job(why))
 		rc = 0;
 	pthread_mutex_lock(&xs.mu);
-	xs_set_away(why, rc == GQ_ECONN);
+	exec_slurm_work_set_away(why, rc == GQ_ECONN);
 	pthread_mutex_unlock(&xs.mu);
 	if (rc == GQ_EIO)
 		log_warn("slurm: squeue: %s", why);
 	return rc;
 }
 
-void xs_look(const struct xs_pick *p);
+void exec_slurm_poll_look(const struct exec_slurm_pick *p);
 
 void
-xs_work_poll(void)
+exec_slurm_poll_jobs(void)
 {
 	struct slurm_jobstat *st = NULL;
-	struct xs_pick *picks = NULL;
+	struct exec_slurm_pick *picks = NULL;
 	size_t nst, n = 0, i;
-	struct xs_cmd c;
+	struct exec_slurm_cmd c;
 	char *ids, **argv;
 
 	pthread_mutex_lock(&xs.mu);
-	if (xs_waiting() || xs_now_ms() < xs.next_poll ||
-	    (ids = xs_poll_ids()) == NULL) {
+	if (exec_slurm_work_waiting() ||
+	    exec_slurm_cmd_now_ms() < xs.next_poll ||
+	    (ids = exec_slurm_poll_ids()) == NULL) {
 		pthread_mutex_unlock(&xs.mu);
 		return;
 	}
-	xs.next_poll = xs_now_ms() + xs.poll_ms;
+	xs.next_poll = exec_slurm_cmd_now_ms() + xs.poll_ms;
 	xs.polls++;
 	pthread_mutex_unlock(&xs.mu);
 	argv = slurm_argv_make("squeue", "--noheader", "--states=all",
@@ -169,24 +173,24 @@ xs_work_poll(void)
 		slurm_argv_push(&argv, "--jobs");
 		slurm_argv_push(&argv, ids);
 	}
-	if (xs_poll_squeue(&c, argv) == 0) {
-		nst = xs_poll_parse(c.out.data, &st);
+	if (exec_slurm_poll_squeue(&c, argv) == 0) {
+		nst = exec_slurm_poll_parse(c.out.data, &st);
 		pthread_mutex_lock(&xs.mu);
-		n = xs_poll_apply(st, nst, &picks);
+		n = exec_slurm_poll_apply(st, nst, &picks);
 		pthread_mutex_unlock(&xs.mu);
 	}
-	xs_cmd_done(&c);
+	exec_slurm_cmd_done(&c);
 	slurm_argv_free(argv);
 	free(ids);
 	free(st);
 	for (i = 0; i < n; i++)
-		xs_look(&picks[i]);
+		exec_slurm_poll_look(&picks[i]);
 	free(picks);
 }
 
 /* True when the job ended by its own exit code or a signal. */
 static int
-xs_own_exit(const struct slurm_jobstat *st)
+exec_slurm_poll_own_exit(const struct slurm_jobstat *st)
 {
 	if (st->state != SLURM_FAILED)
 		return 0;
@@ -197,7 +201,7 @@ xs_own_exit(const struct slurm_jobstat *st)
 
 /* Slurm's word on a failure that is not the job's own exit. */
 static void
-xs_failed(const struct slurm_jobstat *st, struct exec_result *res)
+exec_slurm_poll_failed(const struct slurm_jobstat *st, struct exec_result *res)
 {
 	int launch = strcmp(st->reason, "JobLaunchFailure") == 0;
 
@@ -217,7 +221,8 @@ xs_failed(const struct slurm_jobstat *st, struct exec_result *res)
  * asked it to end (asked), its own reason stands.
  */
 static void
-xs_result(const struct slurm_jobstat *st, int asked, struct exec_result *res)
+exec_slurm_poll_result(const struct slurm_jobstat *st, int asked,
+    struct exec_result *res)
 {
 	enum job_state s = slurm_parse_state_gpuq(st->state);
 
@@ -237,12 +242,12 @@ xs_result(const struct slurm_jobstat *st, int asked, struct exec_result *res)
 		    "Slurm ended job %" PRId64 ": %s", st->slurm_id,
 		    st->state == SLURM_DEADLINE ? "its deadline passed" :
 		                                  "its time limit was reached");
-	} else if (s == JOB_FAILED && !xs_own_exit(st))
-		xs_failed(st, res);
+	} else if (s == JOB_FAILED && !exec_slurm_poll_own_exit(st))
+		exec_slurm_poll_failed(st, res);
 }
 
 static void
-xs_lost(int64_t slurm_id, struct exec_result *res)
+exec_slurm_poll_lost(int64_t slurm_id, struct exec_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	exec_state_result_lost(res, time(NULL), "");
@@ -259,14 +264,15 @@ xs_lost(int64_t slurm_id, struct exec_result *res)
  * tracks that one (xs.mu held).
  */
 static int
-xs_follow_claim(struct xs_job *e)
+exec_slurm_poll_follow_claim(struct exec_slurm_job *e)
 {
 	int64_t holder;
 	int kind;
 
-	kind = xs_claim_read(e->dir, e->attempt, &holder);
-	if (kind == 0 && xs_rescind(e->dir, e->attempt) == GQ_EEXIST)
-		kind = xs_claim_read(e->dir, e->attempt, &holder);
+	kind = exec_slurm_work_claim_read(e->dir, e->attempt, &holder);
+	if (kind == 0 &&
+	    exec_slurm_work_rescind(e->dir, e->attempt) == GQ_EEXIST)
+		kind = exec_slurm_work_claim_read(e->dir, e->attempt, &holder);
 	if (kind != 1 || holder <= 0 || holder == e->slurm_id)
 		return 0;
 	log_info("slurm: attempt %d of job %" PRId64
@@ -274,97 +280,102 @@ xs_follow_claim(struct xs_job *e)
 	    (int)e->attempt, e->job_id, holder, e->slurm_id);
 	e->slurm_id = holder;
 	e->state = SLURM_UNKNOWN;
-	xs_id_write(e->dir, e->attempt, holder);
+	exec_slurm_work_id_write(e->dir, e->attempt, holder);
 	return 1;
 }
 
 /* The end of a picked job: st, or NULL when lost. */
 static void
-xs_finish(const struct xs_pick *p, const struct slurm_jobstat *st)
+exec_slurm_poll_finish(const struct exec_slurm_pick *p,
+    const struct slurm_jobstat *st)
 {
 	struct exec_result res;
-	struct xs_job *e;
+	struct exec_slurm_job *e;
 
 	pthread_mutex_lock(&xs.mu);
-	e = xs_find(p->job_id);
+	e = exec_slurm_work_find(p->job_id);
 	if (e != NULL && e->attempt == p->attempt &&
-	    e->slurm_id == p->slurm_id && !e->ended && !xs_follow_claim(e)) {
+	    e->slurm_id == p->slurm_id && !e->ended &&
+	    !exec_slurm_poll_follow_claim(e)) {
 		if (st != NULL)
-			xs_result(st, e->cancel, &res);
+			exec_slurm_poll_result(st, e->cancel, &res);
 		else
-			xs_lost(p->slurm_id, &res);
+			exec_slurm_poll_lost(p->slurm_id, &res);
 		log_debug("slurm: job %" PRId64 " (Slurm %" PRId64 ") ended %s",
 		    p->job_id, p->slurm_id,
 		    st ? slurm_parse_state_name(st->state) : "lost");
-		xs_end(e, &res);
+		exec_slurm_work_end(e, &res);
 	}
 	pthread_mutex_unlock(&xs.mu);
 }
 
 /* Runs a command for one job; 0, GQ_ECONN (away) or GQ_EIO with why. */
 static int
-xs_look_run(char **argv, struct xs_cmd *c, char *why, size_t n)
+exec_slurm_poll_look_run(char **argv, struct exec_slurm_cmd *c, char *why,
+    size_t n)
 {
 	int rc;
 
-	xs_cmd_init(c, argv);
-	rc = xs_cmd_one(c, why, n);
+	exec_slurm_cmd_init(c, argv);
+	rc = exec_slurm_cmd_one(c, why, n);
 	pthread_mutex_lock(&xs.mu);
-	xs_set_away(why, rc == GQ_ECONN);
+	exec_slurm_work_set_away(why, rc == GQ_ECONN);
 	pthread_mutex_unlock(&xs.mu);
 	return rc;
 }
 
 /* sacct, for a job slurmctld has forgotten. */
 static void
-xs_look_sacct(const struct xs_pick *p, const char *id)
+exec_slurm_poll_look_sacct(const struct exec_slurm_pick *p, const char *id)
 {
 	struct slurm_jobstat st;
 	char why[400], **argv;
-	struct xs_cmd c;
+	struct exec_slurm_cmd c;
 	int rc;
 
 	argv = slurm_argv_make("sacct", "--noheader", "--parsable2",
 	    "--allocations", "--jobs", id, "--format", SLURM_PARSE_SACCT_FMT,
 	    NULL);
-	rc = xs_look_run(argv, &c, why, sizeof(why));
+	rc = exec_slurm_poll_look_run(argv, &c, why, sizeof(why));
 	if (rc == 0 &&
 	    slurm_parse_sacct(c.out.data ? c.out.data : "", &st) == 0 &&
 	    st.slurm_id == p->slurm_id && slurm_parse_state_final(st.state))
-		xs_finish(p, &st);
+		exec_slurm_poll_finish(p, &st);
 	else if (rc != GQ_ECONN)
-		xs_finish(p, NULL); /* no accounting, or none of it */
-	xs_cmd_done(&c);
+		exec_slurm_poll_finish(p,
+		    NULL); /* no accounting, or none of it */
+	exec_slurm_cmd_done(&c);
 	slurm_argv_free(argv);
 }
 
 void
-xs_look(const struct xs_pick *p)
+exec_slurm_poll_look(const struct exec_slurm_pick *p)
 {
 	struct slurm_jobstat st;
 	char id[32], why[400], **argv;
-	struct xs_cmd c;
+	struct exec_slurm_cmd c;
 	int rc;
 
 	snprintf(id, sizeof(id), "%" PRId64, p->slurm_id);
 	argv =
 	    slurm_argv_make("scontrol", "--oneliner", "show", "job", id, NULL);
-	rc = xs_look_run(argv, &c, why, sizeof(why));
+	rc = exec_slurm_poll_look_run(argv, &c, why, sizeof(why));
 	if (rc == 0 &&
 	    slurm_parse_scontrol_job(c.out.data ? c.out.data : "", &st) == 0 &&
 	    st.slurm_id == p->slurm_id && slurm_parse_state_final(st.state))
-		xs_finish(p, &st);
+		exec_slurm_poll_finish(p, &st);
 	else if (rc == GQ_EIO && slurm_parse_invalid_job(why))
-		xs_look_sacct(p, id);
+		exec_slurm_poll_look_sacct(p, id);
 	else if (rc == GQ_EIO)
 		log_warn("slurm: scontrol show job %s: %s", id, why);
-	xs_cmd_done(&c);
+	exec_slurm_cmd_done(&c);
 	slurm_argv_free(argv);
 }
 
 /* Parses a node listing, keeping the partition's nodes (new array). */
 static size_t
-xs_inv_parse(const char *out, const char *partition, struct slurm_node **nodes)
+exec_slurm_poll_inv_parse(const char *out, const char *partition,
+    struct slurm_node **nodes)
 {
 	struct slurm_node *nd = NULL, one;
 	const char *p = out;
@@ -386,10 +397,10 @@ xs_inv_parse(const char *out, const char *partition, struct slurm_node **nodes)
 }
 
 void
-xs_inv_set(const char *text)
+exec_slurm_poll_nodes_set(const char *text)
 {
 	struct slurm_node *nodes;
-	size_t n = xs_inv_parse(text, xs.partition, &nodes);
+	size_t n = exec_slurm_poll_inv_parse(text, xs.partition, &nodes);
 
 	if (n == xs.nnodes &&
 	    memcmp(nodes, xs.nodes, n * sizeof(*nodes)) == 0) {
@@ -406,7 +417,7 @@ xs_inv_set(const char *text)
 
 /* Keeps the last listing, for a start while slurmctld is away. */
 static void
-xs_inv_save(const char *text)
+exec_slurm_poll_inv_save(const char *text)
 {
 	char *tmp = xasprintf("%s.tmp", xs.inv_cache);
 	FILE *fp = fopen(tmp, "we");
@@ -420,34 +431,34 @@ xs_inv_save(const char *text)
 }
 
 void
-xs_work_inventory(void)
+exec_slurm_poll_nodes(void)
 {
 	char why[400], **argv;
-	struct xs_cmd c;
+	struct exec_slurm_cmd c;
 	int rc;
 
 	pthread_mutex_lock(&xs.mu);
-	if ((xs_waiting() && !xs.inv_wanted) ||
-	    (!xs.inv_wanted && xs_now_ms() < xs.next_inv)) {
+	if ((exec_slurm_work_waiting() && !xs.inv_wanted) ||
+	    (!xs.inv_wanted && exec_slurm_cmd_now_ms() < xs.next_inv)) {
 		pthread_mutex_unlock(&xs.mu);
 		return;
 	}
 	xs.inv_wanted = 0;
-	xs.next_inv = xs_now_ms() + XS_INVENTORY_MS;
+	xs.next_inv = exec_slurm_cmd_now_ms() + EXEC_SLURM_NODES_MS;
 	pthread_mutex_unlock(&xs.mu);
 	argv = slurm_argv_make("scontrol", "--oneliner", "show", "node", NULL);
-	rc = xs_look_run(argv, &c, why, sizeof(why));
+	rc = exec_slurm_poll_look_run(argv, &c, why, sizeof(why));
 	if (rc == 0)
-		xs_inv_save(c.out.data ? c.out.data : "");
+		exec_slurm_poll_inv_save(c.out.data ? c.out.data : "");
 	pthread_mutex_lock(&xs.mu);
 	if (rc == 0) {
-		xs_inv_set(c.out.data ? c.out.data : "");
+		exec_slurm_poll_nodes_set(c.out.data ? c.out.data : "");
 		xs.inv_error[0] = '\0';
 	} else
 		snprintf(xs.inv_error, sizeof(xs.inv_error), "%.250s", why);
 	xs.inv_done = 1;
 	pthread_cond_broadcast(&xs.inv_cv);
 	pthread_mutex_unlock(&xs.mu);
-	xs_cmd_done(&c);
+	exec_slurm_cmd_done(&c);
 	slurm_argv_free(argv);
 }

@@ -19,13 +19,13 @@
 #include "core/exec/exec-state.h"
 #include "core/exec/slurm-argv.h"
 
-struct xs xs = { .mu = PTHREAD_MUTEX_INITIALIZER };
+struct exec_slurm_state xs = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
-void xs_work_poll(void);
-void xs_work_inventory(void);
+void exec_slurm_poll_jobs(void);
+void exec_slurm_poll_nodes(void);
 
-struct xs_job *
-xs_find(int64_t job_id)
+struct exec_slurm_job *
+exec_slurm_work_find(int64_t job_id)
 {
 	size_t i;
 
@@ -36,13 +36,13 @@ xs_find(int64_t job_id)
 }
 
 void
-xs_wake(void)
+exec_slurm_work_wake(void)
 {
 	pthread_cond_signal(&xs.cv);
 }
 
 void
-xs_end(struct xs_job *e, const struct exec_result *res)
+exec_slurm_work_end(struct exec_slurm_job *e, const struct exec_result *res)
 {
 	e->ended = 1;
 	e->res = *res;
@@ -52,7 +52,7 @@ xs_end(struct xs_job *e, const struct exec_result *res)
 }
 
 int
-xs_claim_read(const char *dir, int32_t attempt, int64_t *slurm_id)
+exec_slurm_work_claim_read(const char *dir, int32_t attempt, int64_t *slurm_id)
 {
 	char *path = exec_state_path(dir, "claim", attempt, "");
 	char buf[64];
@@ -78,7 +78,7 @@ xs_claim_read(const char *dir, int32_t attempt, int64_t *slurm_id)
 }
 
 int
-xs_rescind(const char *dir, int32_t attempt)
+exec_slurm_work_rescind(const char *dir, int32_t attempt)
 {
 	char *path = exec_state_path(dir, "claim", attempt, "");
 	char *tmp = xasprintf("%s.gpuqd-%ld", path, (long)getpid());
@@ -105,7 +105,7 @@ xs_rescind(const char *dir, int32_t attempt)
 }
 
 int
-xs_id_write(const char *dir, int32_t attempt, int64_t slurm_id)
+exec_slurm_work_id_write(const char *dir, int32_t attempt, int64_t slurm_id)
 {
 	char *path = exec_state_path(dir, "slurm", attempt, ".id");
 	char *tmp = xasprintf("%s.tmp", path), line[32];
@@ -131,7 +131,7 @@ xs_id_write(const char *dir, int32_t attempt, int64_t slurm_id)
 }
 
 int64_t
-xs_id_read(const char *dir, int32_t attempt)
+exec_slurm_work_id_read(const char *dir, int32_t attempt)
 {
 	char *path = exec_state_path(dir, "slurm", attempt, ".id");
 	char buf[32];
@@ -149,29 +149,29 @@ xs_id_read(const char *dir, int32_t attempt)
 }
 
 int
-xs_waiting(void)
+exec_slurm_work_waiting(void)
 {
-	return xs.retry_at > xs_now_ms();
+	return xs.retry_at > exec_slurm_cmd_now_ms();
 }
 
-/* Slurm did not answer: wait longer each time, up to XS_BACKOFF_MAX. */
+/* Slurm did not answer: wait longer each time, up to EXEC_SLURM_BACKOFF_MAX. */
 static void
-xs_away(const char *why)
+exec_slurm_work_away(const char *why)
 {
-	int64_t now = xs_now_ms();
+	int64_t now = exec_slurm_cmd_now_ms();
 
 	if (xs.retry_at == 0)
 		log_warn("slurm: not answering (%s); gpuqd keeps trying", why);
 	xs.backoff = xs.backoff == 0 ? 1000 : xs.backoff * 2;
-	if (xs.backoff > XS_BACKOFF_MAX)
-		xs.backoff = XS_BACKOFF_MAX;
+	if (xs.backoff > EXEC_SLURM_BACKOFF_MAX)
+		xs.backoff = EXEC_SLURM_BACKOFF_MAX;
 	xs.retry_at = now + xs.backoff;
 	snprintf(xs.away, sizeof(xs.away), "%s", why);
 }
 
 /* Slurm answered (xs.mu held). */
 static void
-xs_back(void)
+exec_slurm_work_back(void)
 {
 	if (xs.retry_at != 0)
 		log_info("slurm: answering again");
@@ -182,19 +182,19 @@ xs_back(void)
 
 /* Exported to the poller, which holds xs.mu. */
 void
-xs_set_away(const char *why, int away)
+exec_slurm_work_set_away(const char *why, int away)
 {
 	if (away)
-		xs_away(why);
+		exec_slurm_work_away(why);
 	else
-		xs_back();
+		exec_slurm_work_back();
 }
 
 /* Makes sure no run of e's attempt will ever start (xs.mu held). */
 static void
-xs_rescind_job(struct xs_job *e)
+exec_slurm_work_rescind_job(struct exec_slurm_job *e)
 {
-	int rc = xs_rescind(e->dir, e->attempt);
+	int rc = exec_slurm_work_rescind(e->dir, e->attempt);
 
 	if (rc != 0 && rc != GQ_EEXIST)
 		log_warn("slurm: cannot rescind attempt %d of job %" PRId64,
@@ -203,24 +203,24 @@ xs_rescind_job(struct xs_job *e)
 
 /* Ends a job that has not reached Slurm yet (xs.mu held). */
 void
-xs_unsubmit(struct xs_job *e)
+exec_slurm_work_unsubmit(struct exec_slurm_job *e)
 {
 	struct exec_result res;
 
 	slurm_argv_free(e->submit);
 	e->submit = NULL;
-	xs_rescind_job(e);
+	exec_slurm_work_rescind_job(e);
 	memset(&res, 0, sizeof(res));
 	res.exit_code = -1;
 	res.end_time = time(NULL);
 	res.final_state = JOB_CANCELLED;
 	snprintf(res.reason, sizeof(res.reason),
 	    "cancelled before Slurm had it");
-	xs_end(e, &res);
+	exec_slurm_work_end(e, &res);
 }
 
 static void
-xs_submit_failed(struct xs_job *e, const char *why)
+exec_slurm_work_submit_failed(struct exec_slurm_job *e, const char *why)
 {
 	struct exec_result res;
 
@@ -229,30 +229,41 @@ xs_submit_failed(struct xs_job *e, const char *why)
 	res.end_time = time(NULL);
 	snprintf(res.reason, sizeof(res.reason), "Slurm refused the job: %s",
 	    why);
-	xs_rescind_job(e);
-	xs_end(e, &res);
+	exec_slurm_work_rescind_job(e);
+	exec_slurm_work_end(e, &res);
+}
+
+/*
+ * What an sbatch said: 0 and *id, GQ_ECONN when Slurm was away (try
+ * again), GQ_EIO when it refused, with why (n bytes).
+ */
+static int
+exec_slurm_work_submit_answer(struct exec_slurm_cmd *c, int64_t *id, char *why,
+    size_t n)
+{
+	slurm_parse_error(c->err.data != NULL ? c->err.data : "", why, n);
+	if (c->status != 0)
+		return c->timed_out || slurm_parse_transient(why) ? GQ_ECONN :
+		                                                    GQ_EIO;
+	if ((*id = slurm_parse_jobid(c->out.data ? c->out.data : "")) < 0) {
+		snprintf(why, n, "sbatch said \"%.100s\"",
+		    c->out.data ? c->out.data : "");
+		return GQ_EIO;
+	}
+	return 0;
 }
 
 /* How one sbatch went, applied to its job (xs.mu held). */
 static void
-xs_submit_done(int64_t job_id, int32_t attempt, struct xs_cmd *c, char **argv)
+exec_slurm_work_submit_done(int64_t job_id, int32_t attempt,
+    struct exec_slurm_cmd *c, char **argv)
 {
-	struct xs_job *e = xs_find(job_id);
+	struct exec_slurm_job *e = exec_slurm_work_find(job_id);
 	char why[400];
-	int64_t id;
+	int64_t id = 0;
 	int rc;
 
-	slurm_parse_error(c->err.data != NULL ? c->err.data : "", why,
-	    sizeof(why));
-	rc = c->status == 0                            ? 0 :
-	    c->timed_out || slurm_parse_transient(why) ? GQ_ECONN :
-	                                                 GQ_EIO;
-	if (rc == 0 &&
-	    (id = slurm_parse_jobid(c->out.data ? c->out.data : "")) < 0) {
-		snprintf(why, sizeof(why), "sbatch said \"%.100s\"",
-		    c->out.data ? c->out.data : "");
-		rc = GQ_EIO;
-	}
+	rc = exec_slurm_work_submit_answer(c, &id, why, sizeof(why));
 	if (e == NULL || e->attempt != attempt) {
 		slurm_argv_free(argv);
 		return;
@@ -260,52 +271,53 @@ xs_submit_done(int64_t job_id, int32_t attempt, struct xs_cmd *c, char **argv)
 	e->submitting = 0;
 	if (rc == GQ_ECONN && e->cancel) {
 		e->submit = argv;
-		xs_unsubmit(e);
+		exec_slurm_work_unsubmit(e);
 		return;
 	}
 	if (rc == GQ_ECONN) {
 		e->submit = argv; /* again later: the claim stops a twin */
-		xs_away(why);
+		exec_slurm_work_away(why);
 		return;
 	}
 	slurm_argv_free(argv);
-	xs_back();
+	exec_slurm_work_back();
 	if (rc != 0) {
-		xs_submit_failed(e, why[0] ? why : "sbatch failed");
+		exec_slurm_work_submit_failed(e,
+		    why[0] ? why : "sbatch failed");
 		return;
 	}
 	e->slurm_id = id;
 	e->state = SLURM_PENDING;
-	e->seen_ms = xs_now_ms();
+	e->seen_ms = exec_slurm_cmd_now_ms();
 	xs.submits++;
-	if (xs_id_write(e->dir, attempt, id) != 0)
+	if (exec_slurm_work_id_write(e->dir, attempt, id) != 0)
 		log_warn("slurm: cannot write the id of job %" PRId64, job_id);
 	log_debug("slurm: job %" PRId64 " attempt %d is Slurm job %" PRId64,
 	    job_id, (int)attempt, id);
 }
 
 /* The sbatch processes running at once, and whose they are. */
-struct xs_pool {
-	struct xs_cmd c[XS_PARALLEL];
-	int64_t job_id[XS_PARALLEL];
-	int32_t attempt[XS_PARALLEL];
-	char **argv[XS_PARALLEL];
+struct exec_slurm_pool {
+	struct exec_slurm_cmd c[EXEC_SLURM_PARALLEL];
+	int64_t job_id[EXEC_SLURM_PARALLEL];
+	int32_t attempt[EXEC_SLURM_PARALLEL];
+	char **argv[EXEC_SLURM_PARALLEL];
 };
 
 /* Starts the next queued sbatch in slot i; 0 when none is queued. */
 static int
-xs_submit_next(struct xs_pool *p, size_t i)
+exec_slurm_work_submit_next(struct exec_slurm_pool *p, size_t i)
 {
-	struct xs_job *e = NULL;
+	struct exec_slurm_job *e = NULL;
 	size_t k;
 
 	pthread_mutex_lock(&xs.mu);
-	for (k = 0; k < xs.njobs && !xs_waiting(); k++) {
+	for (k = 0; k < xs.njobs && !exec_slurm_work_waiting(); k++) {
 		e = xs.jobs[k];
 		if (e->submit != NULL && !e->submitting && !e->ended)
 			break;
 	}
-	if (k == xs.njobs || xs_waiting()) {
+	if (k == xs.njobs || exec_slurm_work_waiting()) {
 		pthread_mutex_unlock(&xs.mu);
 		return 0;
 	}
@@ -315,19 +327,20 @@ xs_submit_next(struct xs_pool *p, size_t i)
 	p->job_id[i] = e->job_id;
 	p->attempt[i] = e->attempt;
 	pthread_mutex_unlock(&xs.mu);
-	xs_cmd_init(&p->c[i], p->argv[i]);
-	xs_cmd_start(&p->c[i], xs.env);
+	exec_slurm_cmd_init(&p->c[i], p->argv[i]);
+	exec_slurm_cmd_start(&p->c[i], xs.env);
 	return 1;
 }
 
 /* Slot i's sbatch has ended (or never started): its job learns how. */
 static void
-xs_submit_reaped(struct xs_pool *p, size_t i)
+exec_slurm_work_submit_reaped(struct exec_slurm_pool *p, size_t i)
 {
 	pthread_mutex_lock(&xs.mu);
-	xs_submit_done(p->job_id[i], p->attempt[i], &p->c[i], p->argv[i]);
+	exec_slurm_work_submit_done(p->job_id[i], p->attempt[i], &p->c[i],
+	    p->argv[i]);
 	pthread_mutex_unlock(&xs.mu);
-	xs_cmd_done(&p->c[i]);
+	exec_slurm_cmd_done(&p->c[i]);
 }
 
 /*
@@ -336,11 +349,11 @@ xs_submit_reaped(struct xs_pool *p, size_t i)
  * not held up for long.
  */
 static void
-xs_work_submits(void)
+exec_slurm_work_submits(void)
 {
-	int64_t end = xs_now_ms() + 1000;
+	int64_t end = exec_slurm_cmd_now_ms() + 1000;
 	size_t i, busy = 0, n = (size_t)xs.parallel;
-	struct xs_pool p;
+	struct exec_slurm_pool p;
 	int k, more = 1;
 
 	memset(&p, 0, sizeof(p));
@@ -349,23 +362,26 @@ xs_work_submits(void)
 		p.c[i].pid = -1;
 	}
 	do {
-		for (i = 0; i < n && more && xs_now_ms() < end; i++) {
-			if (p.c[i].running || !(more = xs_submit_next(&p, i)))
+		for (i = 0; i < n && more && exec_slurm_cmd_now_ms() < end;
+		     i++) {
+			if (p.c[i].running ||
+			    !(more = exec_slurm_work_submit_next(&p, i)))
 				continue;
 			if (p.c[i].running)
 				busy++;
 			else
-				xs_submit_reaped(&p, i); /* could not start */
+				exec_slurm_work_submit_reaped(&p,
+				    i); /* could not start */
 		}
-		if (busy > 0 && (k = xs_cmd_step(p.c, n, 50)) >= 0) {
-			xs_submit_reaped(&p, (size_t)k);
+		if (busy > 0 && (k = exec_slurm_cmd_step(p.c, n, 50)) >= 0) {
+			exec_slurm_work_submit_reaped(&p, (size_t)k);
 			busy--;
 		}
 	} while (busy > 0);
 }
 
 /* What the worker must tell Slurm about one job now. */
-struct xs_action {
+struct exec_slurm_action {
 	int64_t job_id, slurm_id;
 	int32_t attempt;
 	int kind; /* 0 signal, 1 end for good, 2 swap op */
@@ -374,7 +390,7 @@ struct xs_action {
 
 /* The next command e needs, or NULL (xs.mu held). */
 static char **
-xs_action_argv(struct xs_job *e, int64_t now, int *kind)
+exec_slurm_work_action_argv(struct exec_slurm_job *e, int64_t now, int *kind)
 {
 	char id[32], sig[32];
 
@@ -390,29 +406,30 @@ xs_action_argv(struct xs_job *e, int64_t now, int *kind)
 		snprintf(sig, sizeof(sig), "--signal=%d", e->signo);
 		return slurm_argv_make("scancel", "--full", sig, id, NULL);
 	}
-	if (e->op != XS_OP_NONE && !e->op_sent) {
+	if (e->op != EXEC_SLURM_OP_NONE && !e->op_sent) {
 		*kind = 2;
 		return slurm_argv_make("scontrol",
-		    e->op == XS_OP_SUSPEND ? "suspend" : "resume", id, NULL);
+		    e->op == EXEC_SLURM_OP_SUSPEND ? "suspend" : "resume", id,
+		    NULL);
 	}
 	return NULL;
 }
 
 static size_t
-xs_actions_collect(struct xs_action **out)
+exec_slurm_work_actions_collect(struct exec_slurm_action **out)
 {
-	struct xs_action *a = NULL;
-	int64_t now = xs_now_ms();
+	struct exec_slurm_action *a = NULL;
+	int64_t now = exec_slurm_cmd_now_ms();
 	size_t i, n = 0;
 	char **argv;
 	int kind;
 
 	pthread_mutex_lock(&xs.mu);
-	for (i = 0; i < xs.njobs && !xs_waiting(); i++) {
-		struct xs_job *e = xs.jobs[i];
+	for (i = 0; i < xs.njobs && !exec_slurm_work_waiting(); i++) {
+		struct exec_slurm_job *e = xs.jobs[i];
 
 		if (e->slurm_id <= 0 || e->ended ||
-		    (argv = xs_action_argv(e, now, &kind)) == NULL)
+		    (argv = exec_slurm_work_action_argv(e, now, &kind)) == NULL)
 			continue;
 		a = xreallocarray(a, n + 1, sizeof(*a));
 		a[n].job_id = e->job_id;
@@ -428,14 +445,15 @@ xs_actions_collect(struct xs_action **out)
 
 /* How one action went (xs.mu held). */
 static void
-xs_action_done(const struct xs_action *a, int rc, const char *why)
+exec_slurm_work_action_done(const struct exec_slurm_action *a, int rc,
+    const char *why)
 {
-	struct xs_job *e = xs_find(a->job_id);
+	struct exec_slurm_job *e = exec_slurm_work_find(a->job_id);
 
 	if (rc == GQ_ECONN)
-		xs_away(why);
+		exec_slurm_work_away(why);
 	else
-		xs_back();
+		exec_slurm_work_back();
 	if (e == NULL || e->attempt != a->attempt ||
 	    e->slurm_id != a->slurm_id || rc == GQ_ECONN)
 		return;
@@ -444,7 +462,7 @@ xs_action_done(const struct xs_action *a, int rc, const char *why)
 		    why);
 	if (a->kind == 0) {
 		e->signo = 0;
-		e->kill_at = xs_now_ms() + e->grace_ms;
+		e->kill_at = exec_slurm_cmd_now_ms() + e->grace_ms;
 	} else if (a->kind == 1) {
 		e->signo = 0;
 		e->kill_at = INT64_MAX; /* sent: Slurm takes it from here */
@@ -458,26 +476,26 @@ xs_action_done(const struct xs_action *a, int rc, const char *why)
 }
 
 static void
-xs_work_actions(void)
+exec_slurm_work_actions(void)
 {
-	struct xs_action *a;
-	struct xs_cmd c;
+	struct exec_slurm_action *a;
+	struct exec_slurm_cmd c;
 	char why[400];
 	size_t i, n;
 	int rc;
 
-	n = xs_actions_collect(&a);
+	n = exec_slurm_work_actions_collect(&a);
 	for (i = 0; i < n; i++) {
-		xs_cmd_init(&c, a[i].argv);
-		rc = xs_cmd_one(&c, why, sizeof(why));
+		exec_slurm_cmd_init(&c, a[i].argv);
+		rc = exec_slurm_cmd_one(&c, why, sizeof(why));
 		/* scancel of a job that has just ended is no failure. */
 		if (rc == GQ_EIO && slurm_parse_invalid_job(why) == 0 &&
 		    strstr(why, "already completing or completed") != NULL)
 			rc = 0;
 		pthread_mutex_lock(&xs.mu);
-		xs_action_done(&a[i], rc, why);
+		exec_slurm_work_action_done(&a[i], rc, why);
 		pthread_mutex_unlock(&xs.mu);
-		xs_cmd_done(&c);
+		exec_slurm_cmd_done(&c);
 		slurm_argv_free(a[i].argv);
 	}
 	free(a);
@@ -485,19 +503,20 @@ xs_work_actions(void)
 
 /* Milliseconds until the worker has something to do (xs.mu held). */
 static int64_t
-xs_idle_ms(void)
+exec_slurm_work_idle_ms(void)
 {
-	int64_t now = xs_now_ms(), next = now + XS_INVENTORY_MS, t;
+	int64_t now = exec_slurm_cmd_now_ms(), next = now + EXEC_SLURM_NODES_MS,
+	        t;
 	size_t i;
 	int tracked = 0;
 
-	if (xs_waiting())
+	if (exec_slurm_work_waiting())
 		return xs.retry_at - now;
 	if (xs.inv_wanted || xs.next_inv <= now)
 		return 0;
 	next = xs.next_inv;
 	for (i = 0; i < xs.njobs; i++) {
-		struct xs_job *e = xs.jobs[i];
+		struct exec_slurm_job *e = xs.jobs[i];
 		int kind;
 		char **argv;
 
@@ -507,7 +526,8 @@ xs_idle_ms(void)
 			return 0;
 		if (e->slurm_id > 0) {
 			tracked = 1;
-			if ((argv = xs_action_argv(e, now, &kind)) != NULL) {
+			if ((argv = exec_slurm_work_action_argv(e, now,
+			         &kind)) != NULL) {
 				slurm_argv_free(argv);
 				return 0;
 			}
@@ -522,13 +542,13 @@ xs_idle_ms(void)
 }
 
 static void
-xs_sleep(void)
+exec_slurm_work_sleep(void)
 {
 	struct timespec ts;
 	int64_t ms;
 
 	pthread_mutex_lock(&xs.mu);
-	if ((ms = xs_idle_ms()) > 0) {
+	if ((ms = exec_slurm_work_idle_ms()) > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_sec += ms / 1000;
 		ts.tv_nsec += (ms % 1000) * 1000000;
@@ -542,21 +562,21 @@ xs_sleep(void)
 }
 
 static void *
-xs_main(void *arg)
+exec_slurm_work_main(void *arg)
 {
 	for (;;) {
-		xs_work_submits();
-		xs_work_actions();
-		xs_work_poll();
-		xs_work_inventory();
-		xs_sleep();
+		exec_slurm_work_submits();
+		exec_slurm_work_actions();
+		exec_slurm_poll_jobs();
+		exec_slurm_poll_nodes();
+		exec_slurm_work_sleep();
 	}
 	return NULL;
 }
 
 /* Starts the worker, with every signal blocked in it (xs.mu held). */
 void
-xs_start_worker(void)
+exec_slurm_work_start_worker(void)
 {
 	pthread_condattr_t ca;
 	sigset_t all, old;
@@ -569,7 +589,7 @@ xs_start_worker(void)
 	pthread_condattr_destroy(&ca);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (pthread_create(&xs.thread, NULL, xs_main, NULL) != 0) {
+	if (pthread_create(&xs.thread, NULL, exec_slurm_work_main, NULL) != 0) {
 		log_error("slurm: cannot start the worker thread");
 		exit(1);
 	}

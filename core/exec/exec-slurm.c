@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,7 +24,6 @@
 #include "core/exec/exec-state.h"
 #include "core/exec/exec.h"
 #include "core/exec/slurm-argv.h"
-#include "core/exec/slurm-script.h"
 
 extern char **environ;
 
@@ -58,30 +56,6 @@ exec_slurm_env(void)
 	return env;
 }
 
-/*
- * The node listing of the last run, so that gpuqd started while slurmctld
- * is away knows its nodes until it answers.
- */
-static void
-exec_slurm_cache(const struct exec_ctx *x)
-{
-	struct buf b;
-	char chunk[8192];
-	size_t r;
-	FILE *fp;
-
-	xs.inv_cache = xasprintf("%s/slurm-nodes.txt", x->state_dir);
-	if ((fp = fopen(xs.inv_cache, "re")) == NULL)
-		return;
-	buf_init(&b, XS_CMD_MAX_OUT);
-	while ((r = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&b, chunk, r);
-	fclose(fp);
-	if (b.data != NULL)
-		xs_inv_set(b.data);
-	buf_done(&b);
-}
-
 /* The first call sets the executor up (xs.mu held). */
 static void
 exec_slurm_init(const struct exec_ctx *x)
@@ -97,12 +71,12 @@ exec_slurm_init(const struct exec_ctx *x)
 	xs.gpu_mem_mb = x->slurm_gpu_mem_mb > 0 ? x->slurm_gpu_mem_mb : 81920;
 	xs.as_user = x->drop_privileges;
 	xs.parallel = (int)x->slurm_parallel;
-	if (xs.parallel < 1 || xs.parallel > XS_PARALLEL)
+	if (xs.parallel < 1 || xs.parallel > EXEC_SLURM_PARALLEL)
 		xs.parallel = 4;
 	xs.env = exec_slurm_env();
 	xs.inv_wanted = 1;
 	pthread_cond_init(&xs.inv_cv, NULL);
-	exec_slurm_cache(x);
+	exec_slurm_nodes_cache(x);
 	/*
 	 * Users' jobs reach their own directories: traverse, not list.  The
 	 * user owns hers, so every file gpuqd opens there is opened with
@@ -111,7 +85,7 @@ exec_slurm_init(const struct exec_ctx *x)
 	if (mkdir(xs.dir, xs.as_user ? 0711 : 0700) != 0 && errno != EEXIST)
 		log_warn("slurm: cannot create %s: %s", xs.dir,
 		    strerror(errno));
-	xs_start_worker();
+	exec_slurm_work_start_worker();
 	log_info("slurm: jobs go to Slurm%s%s, their files to %s; polled "
 	         "every %lld ms",
 	    xs.partition ? ", partition " : "",
@@ -132,7 +106,7 @@ exec_slurm_unlock(void)
 }
 
 static void
-exec_slurm_entry_free(struct xs_job *e)
+exec_slurm_entry_free(struct exec_slurm_job *e)
 {
 	if (e->wfd >= 0)
 		close(e->wfd);
@@ -142,10 +116,10 @@ exec_slurm_entry_free(struct xs_job *e)
 }
 
 /* Holds attempt of job_id from now on (xs.mu held; steals submit). */
-static struct xs_job *
+static struct exec_slurm_job *
 exec_slurm_put(int64_t job_id, int32_t attempt, int64_t slurm_id, char **submit)
 {
-	struct xs_job *e = xs_find(job_id);
+	struct exec_slurm_job *e = exec_slurm_work_find(job_id);
 	size_t i;
 
 	if (e == NULL) {
@@ -167,13 +141,13 @@ exec_slurm_put(int64_t job_id, int32_t attempt, int64_t slurm_id, char **submit)
 	e->slurm_id = slurm_id;
 	e->submit = submit;
 	e->wfd = -1;
-	e->seen_ms = xs_now_ms();
-	xs_wake();
+	e->seen_ms = exec_slurm_cmd_now_ms();
+	exec_slurm_work_wake();
 	return e;
 }
 
 static void
-exec_slurm_drop(struct xs_job *e)
+exec_slurm_drop(struct exec_slurm_job *e)
 {
 	size_t i;
 
@@ -195,269 +169,17 @@ exec_slurm_known(const char *dir, int32_t attempt, int64_t *slurm_id)
 {
 	int kind, i;
 
-	if ((*slurm_id = xs_id_read(dir, attempt)) > 0)
+	if ((*slurm_id = exec_slurm_work_id_read(dir, attempt)) > 0)
 		return 1;
 	for (i = 0; i < 100; i++) {
-		kind = xs_claim_read(dir, attempt, slurm_id);
+		kind = exec_slurm_work_claim_read(dir, attempt, slurm_id);
 		if (kind != 1 || *slurm_id > 0)
 			break;
 		usleep(10000);
 	}
 	if (kind == 1 && *slurm_id > 0)
-		xs_id_write(dir, attempt, *slurm_id);
+		exec_slurm_work_id_write(dir, attempt, *slurm_id);
 	return kind;
-}
-
-/* The node gpuq chose, from the daemon's cluster (borrowed) or NULL. */
-static const struct node *
-exec_slurm_node(const struct exec_ctx *x, const struct alloc *a)
-{
-	if (x->cluster == NULL || a->node < 0 ||
-	    (size_t)a->node >= x->cluster->nnodes)
-		return NULL;
-	return &x->cluster->nodes[a->node];
-}
-
-/* What Slurm knows of a node: its shards per GPU (xs.mu held). */
-static int32_t
-exec_slurm_shards_per_gpu(const char *node)
-{
-	size_t i;
-
-	for (i = 0; i < xs.nnodes; i++)
-		if (strcmp(xs.nodes[i].name, node) == 0)
-			return xs.nodes[i].gpus > 0 ?
-			    xs.nodes[i].shards / xs.nodes[i].gpus :
-			    0;
-	return 0;
-}
-
-/* GPUs of the allocation: whole ones, or the shards of one share. */
-static void
-exec_slurm_gres(const struct alloc *a, const struct node *nd,
-    struct slurm_submit *s)
-{
-	int32_t per, milli;
-
-	if (a->ngpus <= 0)
-		return;
-	milli = a->gpus[0].milli;
-	per = nd != NULL ? exec_slurm_shards_per_gpu(nd->name) : 0;
-	if (milli > 0 && milli < MODEL_GPU_MILLI && per > 0)
-		s->shards = slurm_argv_shards(milli, per);
-	else
-		s->gpus = a->ngpus; /* a share without shards: a whole GPU */
-	if (nd != NULL && s->gpus > 0 && a->gpus[0].gpu >= 0 &&
-	    a->gpus[0].gpu < nd->ngpus &&
-	    strcmp(nd->gpus[a->gpus[0].gpu].model, "gpu") != 0)
-		s->gpu_type = nd->gpus[a->gpus[0].gpu].model;
-}
-
-/* sbatch's argv for attempt j->attempt (new), or NULL with cause. */
-static char **
-exec_slurm_sbatch(const struct exec_ctx *x, const struct job *j,
-    const char *dir, const char *script, char *cause, size_t n)
-{
-	const struct node *nd = exec_slurm_node(x, &j->core.alloc);
-	char *tag = slurm_argv_tag(xs.host, j->core.id, j->attempt);
-	char *out = xasprintf("%s/stdout", dir),
-	     *err = xasprintf("%s/stderr", dir);
-	struct slurm_submit s = { .script = script,
-		.out = out,
-		.err = err,
-		.comment = tag,
-		.name = j->name,
-		.job_id = j->core.id,
-		.workdir = j->workdir != NULL ? j->workdir : "/",
-		.uid = -1,
-		.gid = -1 };
-	char **argv;
-
-	s.partition = xs.partition;
-	if (j->core.req.pool[0] != '\0')
-		s.partition = j->core.req.pool;
-	else if (s.partition == NULL && nd != NULL && nd->pool[0] != '\0')
-		s.partition = nd->pool;
-	s.nodelist = nd != NULL ? nd->name : NULL;
-	exec_slurm_gres(&j->core.alloc, nd, &s);
-	s.cpus = (j->core.alloc.cpus_milli + 999) / 1000;
-	s.mem_mb = j->core.alloc.mem_mb;
-	/* gpuq's own limit comes first; Slurm's is there if gpuqd is not. */
-	if (j->core.req.time_limit_s > 0)
-		s.time_s = j->core.req.time_limit_s + j->kill_grace_s + 60;
-	if (j->ckpt_signal > 0) {
-		s.signo = j->ckpt_signal;
-		s.signal_s = j->kill_grace_s > 0 ? j->kill_grace_s : 60;
-	}
-	if (xs.as_user && j->uid != 0) {
-		s.uid = j->uid;
-		s.gid = j->gid;
-	}
-	argv = slurm_argv_sbatch(&s, cause, n);
-	free(tag);
-	free(out);
-	free(err);
-	return argv;
-}
-
-/* "0.5" for a 500-milli share, "1" for whole GPUs, "0" for none. */
-static void
-exec_slurm_fraction(const struct alloc *a, char *out, size_t n)
-{
-	int32_t milli = a->ngpus > 0 ? a->gpus[0].milli : 0;
-	size_t len;
-
-	if (a->ngpus <= 0 || milli <= 0 || milli >= MODEL_GPU_MILLI) {
-		snprintf(out, n, "%d", a->ngpus > 0 ? 1 : 0);
-		return;
-	}
-	snprintf(out, n, "0.%03d", (int)milli);
-	len = strlen(out);
-	while (len > 0 && out[len - 1] == '0')
-		out[--len] = '\0';
-}
-
-/* gpuq's variables for the job (new vector). */
-static char **
-exec_slurm_extra(const struct job *j)
-{
-	const struct alloc *a = &j->core.alloc;
-	char frac[16], *kv;
-	char **v = NULL;
-	int64_t mem = a->ngpus > 0 ? a->gpus[0].mem_mb : 0;
-
-	exec_slurm_fraction(a, frac, sizeof(frac));
-	kv = xasprintf("GPUQ_JOB_ID=%" PRId64, j->core.id);
-	slurm_argv_push(&v, kv);
-	free(kv);
-	kv = xasprintf("GPUQ_RESTART_COUNT=%d", (int)(j->attempt - 1));
-	slurm_argv_push(&v, kv);
-	free(kv);
-	kv = xasprintf("GPUQ_GPU_FRACTION=%s", frac);
-	slurm_argv_push(&v, kv);
-	free(kv);
-	kv = xasprintf("GPUQ_GPU_MEM_LIMIT_MB=%" PRId64, mem);
-	slurm_argv_push(&v, kv);
-	free(kv);
-	slurm_argv_push(&v, "CUDA_DEVICE_ORDER=PCI_BUS_ID");
-	return v;
-}
-
-static int
-exec_slurm_write(const char *path, const char *data, size_t len, mode_t mode)
-{
-	int fd, rc = 0;
-
-	fd = open(path,
-	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-	    mode);
-	if (fd < 0)
-		return GQ_EIO;
-	/* No fsync: after a crash an attempt not yet in Slurm is rescinded. */
-	if (write(fd, data, len) != (ssize_t)len)
-		rc = GQ_EIO;
-	if (close(fd) != 0)
-		rc = GQ_EIO;
-	return rc;
-}
-
-/* Writes job-N.sh; returns its path (new) or NULL with cause. */
-static char *
-exec_slurm_script(const struct job *j, const char *dir, char *cause, size_t n)
-{
-	char **extra = exec_slurm_extra(j), *path;
-	struct slurm_script s = { .job_id = j->core.id,
-		.attempt = j->attempt,
-		.dir = dir,
-		.workdir = j->workdir != NULL ? j->workdir : "/",
-		.argv = (const char *const *)j->argv,
-		.argc = j->argc,
-		.env = (const char *const *)j->env,
-		.extra = (const char *const *)extra };
-	struct buf b;
-
-	buf_init(&b, SLURM_SCRIPT_MAX);
-	path = exec_state_path(dir, "job", j->attempt, ".sh");
-	if (slurm_script_build(&s, &b, cause, n) != 0) {
-		free(path);
-		path = NULL;
-	} else if (exec_slurm_write(path, b.data, b.len, 0700) != 0) {
-		snprintf(cause, n, "cannot write %s: %s", path,
-		    strerror(errno));
-		free(path);
-		path = NULL;
-	}
-	buf_done(&b);
-	slurm_argv_free(extra);
-	return path;
-}
-
-/* True when uid (in group gid and in groups[n]) may search a directory. */
-static int
-exec_slurm_may_search(const struct stat *sb, uid_t uid, const gid_t *groups,
-    int n)
-{
-	int i;
-
-	if (sb->st_uid == uid)
-		return (sb->st_mode & S_IXUSR) != 0;
-	for (i = 0; i < n; i++)
-		if (sb->st_gid == groups[i])
-			return (sb->st_mode & S_IXGRP) != 0;
-	return (sb->st_mode & S_IXOTH) != 0;
-}
-
-/*
- * True when a job of j's user can reach dir's contents: every directory
- * from / to dir lets it search (ACLs are not read).
- */
-static int
-exec_slurm_reachable(const struct job *j, const char *dir)
-{
-	char *path = xstrdup(dir), *slash;
-	gid_t groups[256];
-	int n = 256, ok = 1;
-	struct stat sb;
-
-	if (getgrouplist(j->core.user, j->gid, groups, &n) < 0) {
-		groups[0] = j->gid;
-		n = 1;
-	}
-	while (ok && path[0] != '\0') {
-		if (stat(path, &sb) == 0 &&
-		    !exec_slurm_may_search(&sb, j->uid, groups, n))
-			ok = 0;
-		if ((slash = strrchr(path, '/')) == NULL)
-			break;
-		*slash = '\0';
-	}
-	free(path);
-	return ok;
-}
-
-/* The job's directory, owned by its user when jobs run as their users. */
-static int
-exec_slurm_mkdir(const struct job *j, const char *dir, char *cause, size_t n)
-{
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		snprintf(cause, n, "cannot create %s: %s", dir,
-		    strerror(errno));
-		return GQ_EIO;
-	}
-	if (xs.as_user && chown(dir, j->uid, j->gid) != 0) {
-		snprintf(cause, n, "cannot give %s to uid %ld: %s", dir,
-		    (long)j->uid, strerror(errno));
-		return GQ_EIO;
-	}
-	if (xs.as_user && j->uid != 0 && !exec_slurm_reachable(j, dir)) {
-		snprintf(cause, n,
-		    "%s's jobs cannot reach %s to write their logs: set "
-		    "slurm-dir to a shared directory users may traverse "
-		    "(docs/slurm.md)",
-		    j->core.user, xs.dir);
-		return GQ_EPERM;
-	}
-	return 0;
 }
 
 /*
@@ -487,26 +209,24 @@ exec_slurm_again(struct job *j, const char *dir, char *cause, size_t n)
 static int
 exec_slurm_start(const struct exec_ctx *x, struct job *j, char *cause, size_t n)
 {
-	char *dir, *script = NULL, **argv = NULL;
+	char *dir, **argv;
 	int rc;
 
 	exec_slurm_lock(x);
 	if (j->attempt < 1)
 		j->attempt = 1;
 	dir = exec_slurm_job_dir(j->core.id);
-	if ((rc = exec_slurm_mkdir(j, dir, cause, n)) != 0 ||
+	if ((rc = exec_slurm_submit_mkdir(j, dir, cause, n)) != 0 ||
 	    (rc = exec_slurm_again(j, dir, cause, n)) != 0)
 		goto out;
 	rc = GQ_EINVAL;
-	if ((script = exec_slurm_script(j, dir, cause, n)) == NULL ||
-	    (argv = exec_slurm_sbatch(x, j, dir, script, cause, n)) == NULL)
+	if ((argv = exec_slurm_submit_sbatch(x, j, dir, cause, n)) == NULL)
 		goto out;
 	exec_slurm_put(j->core.id, j->attempt, 0, argv);
 	j->start_time = time(NULL);
 	rc = 0;
 out:
 	exec_slurm_unlock();
-	free(script);
 	free(dir);
 	return rc > 0 ? 0 : rc;
 }
@@ -514,11 +234,11 @@ out:
 static int
 exec_slurm_watch_fd(const struct exec_ctx *x, const struct job *j)
 {
-	struct xs_job *e;
+	struct exec_slurm_job *e;
 	int p[2] = { -1, -1 };
 
 	exec_slurm_lock(x);
-	e = xs_find(j->core.id);
+	e = exec_slurm_work_find(j->core.id);
 	if (e != NULL && e->attempt == j->attempt &&
 	    pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0) {
 		if (e->wfd >= 0)
@@ -535,10 +255,10 @@ exec_slurm_watch_fd(const struct exec_ctx *x, const struct job *j)
  * The entry for j's attempt, adopted from the files when the table has
  * none (xs.mu held); NULL when nothing says it reached Slurm.
  */
-static struct xs_job *
+static struct exec_slurm_job *
 exec_slurm_entry(const struct job *j)
 {
-	struct xs_job *e = xs_find(j->core.id);
+	struct exec_slurm_job *e = exec_slurm_work_find(j->core.id);
 	int64_t id;
 	char *dir;
 	int kind;
@@ -558,7 +278,7 @@ static int
 exec_slurm_check(const struct exec_ctx *x, const struct job *j,
     struct exec_result *res)
 {
-	struct xs_job *e;
+	struct exec_slurm_job *e;
 
 	if (j->attempt <= 0)
 		return GQ_ESTATE;
@@ -581,20 +301,20 @@ static int
 exec_slurm_end(const struct exec_ctx *x, const struct job *j, int signo,
     int32_t grace_s)
 {
-	struct xs_job *e;
+	struct exec_slurm_job *e;
 
 	if (j->attempt <= 0)
 		return GQ_ESTATE;
 	exec_slurm_lock(x);
 	e = exec_slurm_entry(j);
 	if (e != NULL && !e->ended && e->slurm_id == 0 && e->submit != NULL)
-		xs_unsubmit(e);
+		exec_slurm_work_unsubmit(e);
 	else if (e != NULL && !e->ended && !e->cancel) {
 		e->cancel = 1;
 		e->signo = grace_s > 0 ? signo : 0;
 		e->grace_ms = (int64_t)(grace_s > 0 ? grace_s : 0) * 1000;
 		e->kill_at = 0;
-		xs_wake();
+		exec_slurm_work_wake();
 	}
 	exec_slurm_unlock();
 	return 0;
@@ -638,7 +358,7 @@ exec_slurm_recover(const struct exec_ctx *x, const struct job *j,
 	kind = exec_slurm_known(dir, j->attempt, &id);
 	if (kind == 0) {
 		/* Rescinding wins only if no run of the attempt claimed it. */
-		rc = xs_rescind(dir, j->attempt);
+		rc = exec_slurm_work_rescind(dir, j->attempt);
 		if (rc == GQ_EEXIST)
 			kind = exec_slurm_known(dir, j->attempt, &id);
 		else if (rc != 0) {
@@ -678,9 +398,9 @@ exec_slurm_log_path(const struct exec_ctx *x, int64_t job_id,
 /* Asks for scontrol suspend or resume of j as operation seq. */
 static int
 exec_slurm_op(const struct exec_ctx *x, const struct job *j, int mech,
-    enum xs_op op, int32_t seq, char *cause, size_t n)
+    enum exec_slurm_op op, int32_t seq, char *cause, size_t n)
 {
-	struct xs_job *e;
+	struct exec_slurm_job *e;
 	int rc = 0;
 
 	if (mech != JOB_SWAP_STOP) {
@@ -699,7 +419,7 @@ exec_slurm_op(const struct exec_ctx *x, const struct job *j, int mech,
 		e->op_seq = seq;
 		e->op_sent = e->op_done = e->op_ok = 0;
 		e->op_error[0] = '\0';
-		xs_wake();
+		exec_slurm_work_wake();
 	}
 	exec_slurm_unlock();
 	return rc;
@@ -709,27 +429,27 @@ static int
 exec_slurm_suspend(const struct exec_ctx *x, const struct job *j, int mech,
     int32_t seq, char *cause, size_t n)
 {
-	return exec_slurm_op(x, j, mech, XS_OP_SUSPEND, seq, cause, n);
+	return exec_slurm_op(x, j, mech, EXEC_SLURM_OP_SUSPEND, seq, cause, n);
 }
 
 static int
 exec_slurm_resume(const struct exec_ctx *x, const struct job *j, int mech,
     int32_t seq, char *cause, size_t n)
 {
-	return exec_slurm_op(x, j, mech, XS_OP_RESUME, seq, cause, n);
+	return exec_slurm_op(x, j, mech, EXEC_SLURM_OP_RESUME, seq, cause, n);
 }
 
 static int
 exec_slurm_swap_check(const struct exec_ctx *x, const struct job *j,
     int32_t seq, struct exec_swap *st)
 {
-	struct xs_job *e;
+	struct exec_slurm_job *e;
 
 	memset(st, 0, sizeof(*st));
 	st->mech = JOB_SWAP_STOP;
 	exec_slurm_lock(x);
 	e = exec_slurm_entry(j);
-	if (e == NULL || e->op_seq != seq || e->op == XS_OP_NONE) {
+	if (e == NULL || e->op_seq != seq || e->op == EXEC_SLURM_OP_NONE) {
 		st->done = 1;
 		snprintf(st->error, sizeof(st->error),
 		    "no such suspend or resume in Slurm");
@@ -743,61 +463,14 @@ exec_slurm_swap_check(const struct exec_ctx *x, const struct job *j,
 	return 0;
 }
 
-/* Adds one Slurm node to c. */
-static void
-exec_slurm_add_node(struct cluster *c, const struct slurm_node *sn)
-{
-	struct node *nd;
-	int32_t idx, g;
-	size_t plen;
-
-	idx = cluster_add_node(c, sn->name, sn->gpus,
-	    sn->gpu_type[0] ? sn->gpu_type : "gpu", xs.gpu_mem_mb,
-	    sn->cpus * 1000, sn->mem_mb);
-	nd = &c->nodes[idx];
-	plen = strcspn(sn->partitions, ",");
-	if (xs.partition != NULL)
-		snprintf(nd->pool, sizeof(nd->pool), "%s", xs.partition);
-	else if (plen < sizeof(nd->pool))
-		snprintf(nd->pool, sizeof(nd->pool), "%.*s", (int)plen,
-		    sn->partitions);
-	if (model_labels_check(sn->features) == 0)
-		snprintf(nd->labels, sizeof(nd->labels), "%s", sn->features);
-	if (sn->usable)
-		return;
-	/* Drained or down: known capacity, nothing free. */
-	nd->free_cpus_milli = 0;
-	nd->free_mem_mb = 0;
-	for (g = 0; g < nd->ngpus; g++) {
-		nd->gpus[g].free_milli = 0;
-		nd->gpus[g].free_mem_mb = 0;
-	}
-}
-
 static int
 exec_slurm_nodes(const struct exec_ctx *x, struct cluster *c, uint64_t *gen,
     int wait_ms, char *cause, size_t n)
 {
-	struct timespec ts;
-	size_t i;
-	int rc = GQ_ENOENT;
+	int rc;
 
 	exec_slurm_lock(x);
-	if (!xs.inv_done && xs.inv_gen == 0 && wait_ms > 0) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += wait_ms / 1000;
-		while (!xs.inv_done &&
-		    pthread_cond_timedwait(&xs.inv_cv, &xs.mu, &ts) == 0)
-			;
-	}
-	snprintf(cause, n, "%s",
-	    xs.inv_done ? xs.inv_error : "Slurm has not answered yet");
-	if (xs.inv_gen != *gen) {
-		for (i = 0; i < xs.nnodes; i++)
-			exec_slurm_add_node(c, &xs.nodes[i]);
-		*gen = xs.inv_gen;
-		rc = 0;
-	}
+	rc = exec_slurm_nodes_get(c, gen, wait_ms, cause, n);
 	exec_slurm_unlock();
 	return rc;
 }
@@ -806,12 +479,12 @@ static int
 exec_slurm_info(const struct exec_ctx *x, const struct job *j, int detail,
     struct exec_info *info)
 {
-	struct xs_job *e;
+	struct exec_slurm_job *e;
 	char *dir;
 
 	memset(info, 0, sizeof(*info));
 	exec_slurm_lock(x);
-	e = xs_find(j->core.id);
+	e = exec_slurm_work_find(j->core.id);
 	if (e != NULL && e->attempt == j->attempt) {
 		info->id = e->slurm_id;
 		if (e->slurm_id > 0 && e->state != SLURM_UNKNOWN)
@@ -820,7 +493,7 @@ exec_slurm_info(const struct exec_ctx *x, const struct job *j, int detail,
 		snprintf(info->reason, sizeof(info->reason), "%s", e->reason);
 	} else if (detail && j->attempt > 0) {
 		dir = exec_slurm_job_dir(j->core.id);
-		info->id = xs_id_read(dir, j->attempt);
+		info->id = exec_slurm_work_id_read(dir, j->attempt);
 		free(dir);
 	}
 	exec_slurm_unlock();

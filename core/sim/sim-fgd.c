@@ -170,7 +170,7 @@ sim_fgd_place(struct cluster *c, const struct sim_tasks *t, const size_t *order,
     struct sim_fgd_curve *out)
 {
 	uint64_t rng = cfg->seed ^ SIM_FGD_PLACE_STREAM;
-	struct place_ctx ctx = { cfg->mix, &rng };
+	struct place_ctx ctx = { .mix = cfg->mix, .rng = &rng };
 	enum wait_reason why;
 	struct alloc a;
 	size_t i;

@@ -110,7 +110,8 @@ assert t[0]["best"] == best and t[0]["state"] == "COMPLETED"
 assert len(stopped) >= 4, "hyperband stopped too few"
 for x in stopped:
     assert x["stopped_early"].startswith("hyperband: "), x
-    assert x["step"] < 27, x
+    # A trial may be judged at the last rung before its process exits.
+    assert x["step"] <= 27, x
     assert x["best"] > best
 for x in done:
     assert x["step"] == 27 and x["points"] == 27 and x["dropped"] == 0, x

@@ -13,13 +13,6 @@
 > {"id":5,"verb":"job.update","params":{"id":2,"priority":2000000}}
 < {"id":5,"error":{"code":"EINVAL","message":"~priority"}}
 
-# A shorter time limit; past already, the job ends as TIMEOUT.
-> {"id":6,"verb":"job.update","params":{"id":1,"time_limit":1}}
-< {"id":6,"result":{"job":{"id":1,"request":{"time_limit_s":1,"...":"*"},"...":"*"}}}
-! wait-state 1 TIMEOUT
-> {"id":7,"verb":"job.update","params":{"id":1,"priority":1}}
-< {"id":7,"error":{"code":"ESTATE","message":"job 1 already ended (TIMEOUT)"}}
-
 # Bad requests.
 > {"id":8,"verb":"job.update","params":{"id":2,"time_limit":-1}}
 < {"id":8,"error":{"code":"EINVAL","message":"~time_limit"}}
@@ -31,3 +24,10 @@
 < {"id":11,"error":{"code":"EINVAL","message":"\"id\" is required"}}
 > {"id":12,"verb":"job.update","params":{"id":3,"priority":1}}
 < {"id":12,"error":{"code":"ENOENT","message":"no job 3"}}
+
+# A shorter time limit; past already, the job ends as TIMEOUT.
+> {"id":6,"verb":"job.update","params":{"id":1,"time_limit":1}}
+< {"id":6,"result":{"job":{"id":1,"request":{"time_limit_s":1,"...":"*"},"...":"*"}}}
+! wait-state 1 TIMEOUT
+> {"id":7,"verb":"job.update","params":{"id":1,"priority":1}}
+< {"id":7,"error":{"code":"ESTATE","message":"job 1 already ended (TIMEOUT)"}}
