@@ -17,6 +17,7 @@ DPID=""
 cleanup() {
 	trap - EXIT INT TERM
 	if [ -n "$DPID" ]; then
+		"$GPUQ" sweep stop 1 >/dev/null 2>&1 || true
 		ids=$("$GPUQ" ls --json 2>/dev/null |
 			grep -o '"id": *[0-9]*' | grep -o '[0-9]*' || true)
 		[ -n "$ids" ] && "$GPUQ" cancel $ids >/dev/null 2>&1 || true
@@ -52,6 +53,9 @@ SMALL="--cpus 0.25 --mem 1G"
 "$GPUQ" submit $SMALL --gpus 4 --name four-gpus -- sleep 600
 "$GPUQ" submit $SMALL --gpus 4 --name waits-for-gpus -- sleep 600
 "$GPUQ" submit --name cpu-only --cpus 0.25 --mem 256M -- sh -c 'echo done on the CPU'
+# A hyperparameter sweep of a synthetic trainer (examples/sweep.yaml):
+# Bayesian search, Hyperband stopping losers early; the Sweeps view (S).
+"$GPUQ" sweep create "$TOP/examples/sweep.yaml" >/dev/null
 
 if [ -t 0 ] && [ -t 1 ] && [ -z "${CI:-}" ]; then
 	echo "gpuq demo: daemon on $GPUQ_SOCKET; opening the workbench"
@@ -64,4 +68,5 @@ else
 	"$GPUQ" status
 	"$GPUQ" ls --all
 	"$GPUQ" logs 1
+	"$GPUQ" sweep ls
 fi
