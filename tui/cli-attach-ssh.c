@@ -302,9 +302,7 @@ cli_attach_ssh(struct cli *cli, const char *line, int *status, char **why)
 	uv_loop_close(&s->loop);
 	*status = s->status;
 	rc = s->up ? 0 : GQ_ECONN;
-	*why = rc != 0 || s->status < 0 ? s->why : NULL;
-	if (*why == NULL)
-		free(s->why);
+	*why = s->why;
 	free(s);
 	return rc;
 }

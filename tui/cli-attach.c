@@ -4,10 +4,10 @@
  * directory.  job.attach says what the job sees; the shell is started
  * here, as the caller: on the terminal itself when there is one, else on
  * a pseudo-terminal whose input and output this process relays.  Over SSH
- * (-H) the shell must run on the cluster: with --ssh-command the system
- * ssh runs `gpuq attach --here ID` there with a terminal (-t); the
- * libssh2 transport gives none, so the exact ssh command is printed
- * instead.
+ * (-H) the shell must run on the cluster: `gpuq attach --here ID` runs
+ * there on a terminal, through gpuq's own SSH client (cli-attach-ssh.c:
+ * a PTY channel) or, with --ssh-command, the system ssh (-t).  When gpuq's
+ * client cannot get there, the ssh command is printed as a way out.
  */
 #include <sys/wait.h>
 
@@ -25,6 +25,7 @@
 #include "core/base/error.h"
 #include "core/base/xmalloc.h"
 #include "remote/transport-ssh.h"
+#include "tui/cli-attach.h"
 #include "tui/cli.h"
 
 static int cli_attach_fn(struct cli *, int, char **);
@@ -280,11 +281,52 @@ cli_attach_join(struct buf *b, char **argv)
 	}
 }
 
+/* The way out when gpuq's own client fails: the ssh command. */
+static int
+cli_attach_hint(struct cli *cli, long long id, const char *line,
+    const char *why)
+{
+	char **argv = cli_attach_ssh_argv("ssh", cli->target, line, 0);
+	struct buf b;
+
+	buf_init(&b, 64 * 1024);
+	cli_attach_join(&b, argv);
+	fprintf(stderr,
+	    "gpuq: attach: cannot run the shell for job %lld on %s: %s\n"
+	    "Run instead:\n  %s\n",
+	    id, cli->host, why, b.data ? b.data : "");
+	buf_done(&b);
+	transport_ssh_argv_free(argv);
+	return CLI_EXIT_FAIL;
+}
+
+/* libssh2: the far side's exit status is gpuq's, as with ssh. */
+static int
+cli_attach_libssh2(struct cli *cli, long long id, const char *line)
+{
+	char *why = NULL;
+	int status, rc;
+
+	if (cli_attach_ssh(cli, line, &status, &why) != 0) {
+		rc =
+		    cli_attach_hint(cli, id, line, why ? why : "no connection");
+		free(why);
+		return rc;
+	}
+	/* A terminal there showed its errors; else they are in why. */
+	if (status < 0 || (status != 0 && !isatty(STDIN_FILENO)))
+		fprintf(stderr, "gpuq: attach: %s%s\n",
+		    why ? why : "the connection was lost",
+		    status == 127 ? " (is gpuq on the PATH there?)" : "");
+	free(why);
+	return status < 0 || status > 255 ? CLI_EXIT_FAIL : status;
+}
+
 static int
 cli_attach_remote(struct cli *cli, long long id)
 {
 	char *line = cli_attach_line(cli, id), **argv;
-	struct buf b;
+	int rc;
 
 	if (cli->ssh_command != NULL) {
 		argv =
@@ -304,18 +346,9 @@ cli_attach_remote(struct cli *cli, long long id)
 		transport_ssh_argv_free(argv);
 		return CLI_EXIT_FAIL;
 	}
-	argv = cli_attach_ssh_argv("ssh", cli->target, line, 0);
-	buf_init(&b, 64 * 1024);
-	cli_attach_join(&b, argv);
-	fprintf(stderr,
-	    "gpuq: attach: the shell for job %lld must run on %s, and this "
-	    "gpuq's SSH\ntransport (libssh2) gives no terminal there. Run:\n"
-	    "  %s\n(or: gpuq --ssh-command -H %s attach %lld)\n",
-	    id, cli->host, b.data ? b.data : "", cli->host, id);
-	buf_done(&b);
-	transport_ssh_argv_free(argv);
+	rc = cli_attach_libssh2(cli, id, line);
 	free(line);
-	return CLI_EXIT_FAIL;
+	return rc;
 }
 
 static int

@@ -12,10 +12,10 @@
  * gpuq's own SSH client, on a terminal there when standard input is one
  * here (put in raw mode meanwhile), and relays standard input and output
  * to it until it ends.  Returns 0 with *status (its exit status, or -1
- * when the connection was lost after it started), or GQ_ECONN with *why
- * (new) when it could not start.
+ * when the connection was lost after it started), or GQ_ECONN when it
+ * could not start.  *why (new, or NULL) says how it ended: the command's
+ * status and the last line of its standard error.
  */
-int cli_attach_ssh(struct cli *cli, const char *line, int *status,
-    char **why);
+int cli_attach_ssh(struct cli *cli, const char *line, int *status, char **why);
 
 #endif

@@ -145,7 +145,8 @@ struct daemon {
 	struct sweepd *sweepd; /* sweeps and their trials (sweepd.c) */
 	struct telemetry *tel; /* GPU telemetry (telemetry.c) */
 	struct run_quick *quick; /* incremental planning (run-input.c) */
-	struct jobs_archive *archive; /* finished jobs out (jobs-archive.c) */
+	/* Ended jobs out of memory (jobs-archive.c). */
+	struct jobs_archive *archive;
 };
 
 struct evslot {

@@ -29,7 +29,7 @@ verb_job_swap_find(struct verb_ctx *v, const char *name, struct job **out,
 	if ((rc = params_int(v->params, name, 1, PROTO_MAX_ID_PARAM, 0, &id,
 	         cause)) != 0)
 		return rc;
-	if ((*out = jobs_find(v->d, id)) == NULL) {
+	if ((*out = jobs_archive_fetch(v->d, id)) == NULL) {
 		*cause = xasprintf("no job %lld", (long long)id);
 		return GQ_ENOENT;
 	}

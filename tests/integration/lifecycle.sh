@@ -112,7 +112,8 @@ echo "$out" | grep -q "CVD=GPU-.* RC=1 ID=$g AT=$g" ||
 echo "$out" | grep -qx "$T/work" || itest_fail "attach workdir: $out"
 gpuq attach "$f" 2>"$T/err" </dev/null && itest_fail "attached to an ended job"
 grep -q "only a running job can be attached" "$T/err" || itest_fail "attach: $(cat "$T/err")"
-# Over ssh with libssh2 there is no terminal there: the command is printed.
+# Over ssh, a host gpuq cannot reach: the ssh command is printed instead
+# (tests/ssh/attach.sh attaches through a real sshd).
 GPUQ_HOST=gpu01.invalid gpuq attach "$g" 2>"$T/err" </dev/null &&
 	itest_fail "attach over libssh2 claimed success"
 grep -q "ssh -t .*gpu01.invalid 'gpuq -S '.*' attach --here $g'" "$T/err" ||
