@@ -1,8 +1,13 @@
 /*
  * The fairshare policy's working state, shared by its files:
- * sched-fairshare.c (admission order and the plan), sched-reserve.c
- * (reservations, backfill, estimated starts) and sched-preempt.c (swap-out
- * victims and preemption risk).  Internal to the pure core.
+ * sched-fairshare.c (the plan: setting up, deciding one job; the views),
+ * sched-fairshare-load.c (reading the input), sched-fairshare-order.c
+ * (the admission order), sched-fairshare-heap.c (its heaps),
+ * sched-fairshare-shape.c (the memo of request shapes),
+ * sched-fairshare-hint.c (waiting jobs' hints), sched-reserve.c
+ * (reservations, backfill, estimated starts), sched-preempt.c (swap-out
+ * victims and preemption risk), sched-pin.c (pinned jobs) and
+ * sched-quick.c (what a quick plan keeps).  Internal to the pure core.
  */
 #ifndef GPUQ_SCHED_FAIRSHARE_H
 #define GPUQ_SCHED_FAIRSHARE_H
@@ -212,7 +217,7 @@ struct fs_state {
 	struct sched_placer pl; /* placement: strategies and the mix */
 };
 
-/* sched-fairshare.c */
+/* sched-fairshare.c: the plan, and what the policy's files share. */
 /* Milli-GPUs r takes, all nodes together, gpu-mem shares on the largest. */
 int64_t sched_fairshare_need(const struct req *r, int64_t gpu_mem_mb);
 /* What allocs hold; returns the GPUs (milli). */
@@ -226,16 +231,6 @@ int64_t sched_fairshare_max_gpu_mem(const struct cluster *c);
 void sched_fairshare_risk(struct plan *out, const struct job_core *j,
     const struct projects *cfg, const struct ledger *l, int32_t pidx,
     int64_t now);
-int sched_fairshare_heap_push(struct fs_heap *h, int32_t id);
-void sched_fairshare_heap_update(struct fs_heap *h, int32_t id);
-void sched_fairshare_heap_remove(struct fs_heap *h, int32_t id);
-void sched_fairshare_ukey(struct fs_state *st, int32_t u);
-/* User u's share changed (a victim of its): its place in its project. */
-void sched_fairshare_user_changed(struct fs_state *st, int32_t u);
-/* Re-keys project p and its place in the order. */
-void sched_fairshare_rekey(struct fs_state *st, int32_t pidx);
-int32_t sched_fairshare_shape_id(struct fs_state *st, const struct req *r);
-#define FS_SHAPE(st, k) (&(st)->shapes[(st)->jobs[k].shape])
 /* Places r on node n of c alone; 1 when it fits (a->node = n). */
 int sched_fairshare_place_on(const struct fs_state *st, const struct cluster *c,
     int32_t n, const struct req *r, struct alloc *a);
@@ -251,6 +246,55 @@ void sched_fairshare_take(struct fs_state *st, const struct alloc *a,
 /* Takes a job's allocs from a view (sign -1) or gives them back (1). */
 void sched_fairshare_apply(struct fs_state *st, struct cluster *c,
     const struct alloc *a, int32_t n, int sign);
+
+/* sched-fairshare-load.c */
+/*
+ * Reads the input: the runs (id order; held, ledger, releases) and the
+ * waiting jobs (in input order, not yet in queues).
+ */
+void sched_fairshare_load(struct fs_state *st);
+
+/* sched-fairshare-heap.c */
+int sched_fairshare_heap_push(struct fs_heap *h, int32_t id);
+void sched_fairshare_heap_update(struct fs_heap *h, int32_t id);
+void sched_fairshare_heap_remove(struct fs_heap *h, int32_t id);
+
+/* sched-fairshare-order.c */
+/*
+ * Puts the loaded jobs in queue order (st->jobs is replaced) and builds
+ * the heaps of users and projects; _done frees them and the jobs.
+ */
+void sched_fairshare_order_init(struct fs_state *st);
+void sched_fairshare_order_done(struct fs_state *st);
+/*
+ * Takes the next job in admission order off its queue (its project in
+ * *pp, its user in *up); -1 when none is left.
+ */
+int32_t sched_fairshare_order_next(struct fs_state *st, int32_t *pp,
+    int32_t *up);
+/* After the job of user u in project p was decided: their new places. */
+void sched_fairshare_order_advance(struct fs_state *st, int32_t p, int32_t u);
+/* User u's share changed (a victim of its): its place in its project. */
+void sched_fairshare_user_changed(struct fs_state *st, int32_t u);
+/* Re-keys project p and its place in the order. */
+void sched_fairshare_rekey(struct fs_state *st, int32_t pidx);
+
+/* sched-fairshare-shape.c */
+int32_t sched_fairshare_shape_id(struct fs_state *st, const struct req *r);
+#define FS_SHAPE(st, k) (&(st)->shapes[(st)->jobs[k].shape])
+
+/* sched-fairshare-hint.c */
+/* The hint of a job past a quota (is_limit 0) or a limit (1). */
+void sched_fairshare_hint_quota(struct fs_state *st, const struct fs_job *job,
+    int is_limit, struct sched_hint *h);
+/* The hint of a gang that waits: how many nodes could take a part now. */
+void sched_fairshare_hint_nodes(struct fs_state *st, const struct req *r,
+    struct sched_hint *h);
+/*
+ * Once every job is decided: what would start each waiting job now (on
+ * what is left free), else when room frees up.
+ */
+void sched_fairshare_hint_all(struct fs_state *st);
 
 /* sched-reserve.c */
 void sched_reserve_init(struct fs_state *st);

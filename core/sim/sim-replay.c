@@ -59,6 +59,7 @@ struct sim_replay {
 	size_t nheap, capheap;
 	struct projects projects;
 	struct plan plan;
+	struct sched_scratch scratch; /* the policy's arrays, plan to plan */
 	int64_t now, held, last, next_sample;
 	double integral;
 	size_t capseries;
@@ -417,6 +418,7 @@ sim_replay_plan(struct sim_replay *s)
 	memset(&in, 0, sizeof(in));
 	in.cluster = &s->c;
 	in.projects = s->cfg->nprojects > 0 ? &s->projects : NULL;
+	in.scratch = &s->scratch;
 	for (round = 0; round < SIM_REPLAN_ROUNDS && s->npending > 0; round++) {
 		in.pending = s->pending;
 		in.npending = s->npending;
@@ -577,6 +579,7 @@ sim_replay_setup(struct sim_replay *s, const struct cluster *c,
 	s->out->ninstances = s->n;
 	plan_init(&s->plan);
 	project_init(&s->projects);
+	sched_scratch_init(&s->scratch);
 }
 
 static void
@@ -591,6 +594,7 @@ sim_replay_teardown(struct sim_replay *s)
 	free(s->running);
 	free(s->heap);
 	plan_done(&s->plan);
+	sched_scratch_done(&s->scratch);
 	project_done(&s->projects);
 	cluster_done(&s->c);
 }
