@@ -102,22 +102,23 @@ jobs_archive_entry(struct usage_book *b, const char *project, const char *user,
 
 /*
  * Adds (sign 1) or takes out (sign -1) a finished run's usage, seen from
- * b->t, as run_usage_rebuild counts it: what the allocation held from
- * start_time to end_time.
+ * b->t, as run_usage_rebuild counts it: what the allocation held over
+ * its run time (run_swap_usage_span: suspended time left out).
  */
 static void
 jobs_archive_book_run(struct usage_book *b, const struct job *j, double sign)
 {
-	int64_t end = j->end_time < b->t ? j->end_time : b->t;
 	double gpus = 0, w;
 	struct usage_entry *e;
+	int64_t start, end;
 	int32_t g;
 
-	if (j->start_time <= 0 || end <= j->start_time ||
-	    j->end_time < j->start_time || b->half_life_s <= 0 ||
-	    !model_state_final(j->core.state))
+	run_swap_usage_span(j, &start, &end);
+	end = end < b->t ? end : b->t;
+	if (start <= 0 || end <= start || j->end_time < j->start_time ||
+	    b->half_life_s <= 0 || !model_state_final(j->core.state))
 		return;
-	w = project_usage_weight(j->start_time, end, b->t, b->half_life_s);
+	w = project_usage_weight(start, end, b->t, b->half_life_s);
 	e = jobs_archive_entry(b, j->core.project, j->core.user, sign > 0);
 	if (w <= 0 || e == NULL)
 		return;

@@ -350,6 +350,23 @@ run_usage_add(struct daemon *d, const struct job *j, int64_t end)
 	    end);
 }
 
+/* A finished job's usage over its run time (run_swap_usage_span). */
+static void
+run_usage_rebuild_job(struct daemon *d, const struct job *j, int64_t now)
+{
+	struct ledger_amount amt;
+	int64_t start, end;
+
+	run_swap_usage_span(j, &start, &end);
+	end = end < now ? end : now;
+	if (start <= 0 || end <= start || d->usage.half_life_s <= 0)
+		return;
+	project_usage_advance(&d->usage, end);
+	run_input_amount(&j->core.alloc, &amt);
+	project_usage_add(&d->usage, j->core.project, j->core.user,
+	    (double)amt.gpus, (double)amt.cpus, (double)amt.mem, start, end);
+}
+
 void
 run_usage_rebuild(struct daemon *d, int64_t now)
 {
@@ -362,8 +379,7 @@ run_usage_rebuild(struct daemon *d, int64_t now)
 		j = d->jobs[i];
 		if (j->start_time > 0 && j->end_time >= j->start_time &&
 		    model_state_final(j->core.state))
-			run_usage_add(d, j,
-			    j->end_time < now ? j->end_time : now);
+			run_usage_rebuild_job(d, j, now);
 	}
 	jobs_archive_usage(d, now); /* ended jobs out of memory */
 }
