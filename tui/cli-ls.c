@@ -73,6 +73,36 @@ cli_ls_fetch(struct cli *cli, const json_t *params, json_t **jobs, char **cause)
 	}
 }
 
+int
+cli_ls_slurm_wait(const json_t *job, char *out, size_t n)
+{
+	static const char *const waiting[] = { "PENDING", "CONFIGURING",
+		"REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESV_DEL_HOLD" };
+	const json_t *sl = json_object_get(job, "slurm");
+	const char *st = json_string_value(json_object_get(sl, "state"));
+	const char *why = json_string_value(json_object_get(sl, "reason"));
+	const char *state = json_string_value(json_object_get(job, "state"));
+	size_t i;
+
+	if (!json_is_object(sl) || state == NULL ||
+	    strcmp(state, "RUNNING") != 0)
+		return 0;
+	if (json_integer_value(json_object_get(sl, "id")) <= 0) {
+		snprintf(out, n, "in Slurm: not yet (being submitted)");
+		return 1;
+	}
+	for (i = 0; st != NULL && i < sizeof(waiting) / sizeof(waiting[0]); i++)
+		if (strcmp(st, waiting[i]) == 0)
+			break;
+	if (st == NULL || i == sizeof(waiting) / sizeof(waiting[0]))
+		return 0;
+	if (why != NULL && why[0] != '\0' && strcmp(why, "None") != 0)
+		snprintf(out, n, "in Slurm: %s (%s)", st, why);
+	else
+		snprintf(out, n, "in Slurm: %s", st);
+	return 1;
+}
+
 static void
 cli_ls_row(struct fmt_table *t, const json_t *job, long long now)
 {
@@ -90,6 +120,8 @@ cli_ls_row(struct fmt_table *t, const json_t *job, long long now)
 	    fmt_job_gpus(json_object_get(job, "request"), gpus, sizeof(gpus));
 	row[6] = fmt_job_time(job, now, age, sizeof(age));
 	row[7] = fmt_job_where(job, where, sizeof(where));
+	/* Admitted by gpuq, not started by Slurm yet: say so, not the node. */
+	cli_ls_slurm_wait(job, where, sizeof(where));
 	/* A running job whose GPUs sit idle says so. */
 	if (json_is_object(json_object_get(job, "idle")))
 		strncat(where, " (idle)", sizeof(where) - strlen(where) - 1);

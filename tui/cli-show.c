@@ -124,21 +124,29 @@ cli_show_alloc(struct buf *b, const json_t *alloc)
 static void
 cli_show_gpu(struct buf *b, const json_t *job)
 {
-	static const char *const how[][2] = {
-		{ "exclusive", "whole GPUs, seen by this job only" },
-		{ "enforced", "held to its share by MIG or MPS limits" },
-		{ "monitored", "its processes' GPU memory is watched" },
-		{ "advisory", "told its share and trusted" },
+	static const char *const how[][3] = {
+		{ "exclusive", "", "whole GPUs, seen by this job only" },
+		{ "enforced", "", "held to its share by MIG or MPS limits" },
+		{ "monitored", "", "its processes' GPU memory is watched" },
+		{ "advisory", "", "told its share and trusted" },
+		{ "exclusive", "slurm gres",
+		    "whole GPUs Slurm bound to this job alone" },
+		{ "advisory", "slurm shard",
+		    "Slurm counts the shards but does not hold the job to "
+		    "them; told its share and trusted" },
 	};
 	const char *e = cli_show_str(job, "enforcement");
+	const char *via = cli_show_str(job, "enforcement_via");
 	const json_t *idle = json_object_get(job, "idle");
 	const json_t *u = json_object_get(job, "gpu_usage");
 	char w[32], m[32];
 	size_t i;
 
-	for (i = 0; e[0] != '\0' && i < 4; i++)
-		if (strcmp(e, how[i][0]) == 0)
-			cli_show_kv(b, "gpu share", "%s: %s", e, how[i][1]);
+	for (i = 0; e[0] != '\0' && i < sizeof(how) / sizeof(how[0]); i++)
+		if (strcmp(e, how[i][0]) == 0 && strcmp(via, how[i][1]) == 0)
+			cli_show_kv(b, "gpu share", "%s%s%s%s: %s", e,
+			    via[0] ? " (" : "", via, via[0] ? ")" : "",
+			    how[i][2]);
 	if (json_is_object(idle))
 		cli_show_kv(b, "idle", "since %s, GPU utilization %lld%%",
 		    cli_show_when(cli_show_int(idle, "since"), w, sizeof(w)),
@@ -367,6 +375,29 @@ cli_show_history(struct buf *b, const json_t *history)
 	}
 }
 
+/*
+ * The state, and Slurm's when it has not started a job gpuq runs; the
+ * Slurm job's id (docs/slurm.md, "What gpuq shows").
+ */
+static void
+cli_show_state(struct buf *b, const json_t *job)
+{
+	const json_t *sl = json_object_get(job, "slurm");
+	char wait[128];
+
+	if (cli_ls_slurm_wait(job, wait, sizeof(wait)))
+		cli_show_kv(b, "state", "%s (attempt %lld), %s",
+		    cli_show_str(job, "state"), cli_show_int(job, "attempt"),
+		    wait);
+	else
+		cli_show_kv(b, "state", "%s (attempt %lld)",
+		    cli_show_str(job, "state"), cli_show_int(job, "attempt"));
+	if (cli_show_int(sl, "id") > 0)
+		cli_show_kv(b, "slurm", "job %lld%s%s", cli_show_int(sl, "id"),
+		    cli_show_str(sl, "state")[0] ? ", " : "",
+		    cli_show_str(sl, "state"));
+}
+
 static void
 cli_show_render(struct buf *b, const json_t *res, long long now)
 {
@@ -375,8 +406,7 @@ cli_show_render(struct buf *b, const json_t *res, long long now)
 	buf_printf(b, "Job %lld: ", cli_show_int(job, "id"));
 	fmt_safe(b, cli_show_str(job, "name"));
 	buf_addstr(b, "\n");
-	cli_show_kv(b, "state", "%s (attempt %lld)", cli_show_str(job, "state"),
-	    cli_show_int(job, "attempt"));
+	cli_show_state(b, job);
 	cli_show_kv(b, "user", "%s", cli_show_str(job, "user"));
 	cli_show_kv(b, "project", "%s", cli_show_str(job, "project"));
 	cli_show_request(b, job);

@@ -66,8 +66,12 @@ cli_status_pct(const json_t *v, char *out, size_t n)
 		snprintf(out, n, "-");
 }
 
+/*
+ * One GPU's row; tel 0 for GPUs of an executor's nodes (slurm), which
+ * have no telemetry: GPU, MODEL, MEMORY, ALLOC, JOBS.
+ */
 static void
-cli_status_gpu(struct fmt_table *t, const json_t *g)
+cli_status_gpu(struct fmt_table *t, const json_t *g, int tel)
 {
 	char idx[16], mem[32], bar[24], share[16], alloc[48], util[16];
 	char used[32], jobs[FMT_CELL_MAX];
@@ -94,17 +98,35 @@ cli_status_gpu(struct fmt_table *t, const json_t *g)
 	row[1] = cli_status_str(g, "model");
 	row[2] = mem;
 	row[3] = alloc;
-	row[4] = util;
+	row[4] = tel ? util : jobs;
 	row[5] = used;
 	row[6] = jobs;
 	fmt_table_add(t, row);
 }
 
 static void
-cli_status_node(struct buf *b, const json_t *node)
+cli_status_table(struct fmt_table *t, int tel)
 {
 	static const char *const head[] = { "GPU", "MODEL", "MEMORY", "ALLOC",
 		"UTIL", "MEM USED", "JOBS" };
+	static const char *const head_notel[] = { "GPU", "MODEL", "MEMORY",
+		"ALLOC", "JOBS" };
+
+	fmt_table_init(t, tel ? 7 : 5, tel ? head : head_notel);
+	fmt_table_column(t, 0, 0, 1);
+	fmt_table_column(t, 1, 20, 0);
+	fmt_table_column(t, 2, 0, 1);
+	if (tel) {
+		fmt_table_column(t, 4, 0, 1);
+		fmt_table_column(t, 5, 0, 1);
+	}
+	fmt_table_column(t, tel ? 6 : 4, 40, 0);
+}
+
+/* A node; tel 0 when its GPUs are the executor's (no telemetry). */
+static void
+cli_status_node(struct buf *b, const json_t *node, int tel)
+{
 	char cpus[2][16], mem[2][32];
 	struct fmt_table t;
 	const json_t *g;
@@ -121,15 +143,9 @@ cli_status_node(struct buf *b, const json_t *node)
 	fmt_safe(b, cli_status_str(node, "name"));
 	buf_printf(b, ": cpus %s/%s, mem %s/%s\n", cpus[0], cpus[1], mem[0],
 	    mem[1]);
-	fmt_table_init(&t, 7, head);
-	fmt_table_column(&t, 0, 0, 1);
-	fmt_table_column(&t, 1, 20, 0);
-	fmt_table_column(&t, 2, 0, 1);
-	fmt_table_column(&t, 4, 0, 1);
-	fmt_table_column(&t, 5, 0, 1);
-	fmt_table_column(&t, 6, 40, 0);
+	cli_status_table(&t, tel);
 	json_array_foreach(json_object_get(node, "gpus"), i, g)
-		cli_status_gpu(&t, g);
+		cli_status_gpu(&t, g, tel);
 	if (json_array_size(json_object_get(node, "gpus")) > 0)
 		fmt_table_render(&t, b);
 	else
@@ -144,9 +160,12 @@ cli_status_cluster(struct buf *b, const json_t *st)
 	const json_t *node;
 	char alloc[16];
 	size_t i;
+	/* GPUs from the executor's nodes (slurm) come without telemetry. */
+	int tel = strcmp(cli_status_str(st, "gpu_source"),
+	              cli_status_str(st, "executor")) != 0;
 
 	json_array_foreach(json_object_get(st, "nodes"), i, node)
-		cli_status_node(b, node);
+		cli_status_node(b, node, tel);
 	units_fmt_gpus(fmt_milli(json_object_get(tot, "gpus_alloc")), alloc,
 	    sizeof(alloc));
 	buf_printf(b,

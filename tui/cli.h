@@ -141,6 +141,12 @@ int cli_print_buf(const struct buf *b);
 int cli_ls_render(struct cli *cli, json_t *params, long long now,
     struct buf *out, json_t **jobs, char **cause);
 /*
+ * For a job gpuq runs that its executor's system has not started yet
+ * (the job object's "slurm": PENDING): "in Slurm: PENDING (Resources)"
+ * into out (n bytes), and returns 1; else 0 (docs/slurm.md).
+ */
+int cli_ls_slurm_wait(const json_t *job, char *out, size_t n);
+/*
  * Renders the cluster view of `gpuq status` into out: per node and GPU,
  * totals, the daemon's counters.  compact leaves out the daemon line.
  */

@@ -265,7 +265,7 @@ config_print_mem(const struct config *cfg, FILE *fp, const char *name)
 
 /*
  * Scheduling lines: department, project, user and policy-param lines add
- * up (core/project.c reads them); project prints them all back.
+ * up (core/project-parse.c reads them); project prints them all back.
  */
 static int
 config_set_projects(struct config *cfg, const char *kw, const char *v,

@@ -403,6 +403,12 @@ struct run_input {
 	struct sched_input in;
 	struct cluster free_c;
 	const struct job_core **pending, **running;
+	/*
+	 * The plan's suspended jobs that asked to resume, as PENDING jobs
+	 * pinned to the GPUs they left (owned; in pending too).
+	 */
+	struct job_core *resumes;
+	size_t nresumes;
 };
 void run_input_build(struct daemon *d, int64_t now, const struct job *extra,
     struct run_input *ri);

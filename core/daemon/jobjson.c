@@ -97,7 +97,11 @@ jobjson_wait(const struct job *j)
 	char hint[256];
 	json_t *o;
 
-	if (j->core.state != JOB_PENDING || j->wait == WAIT_NONE)
+	/* A suspended job that asked to resume waits like a pending one. */
+	if ((j->core.state != JOB_PENDING &&
+	        (j->core.state != JOB_SUSPENDED || j->life == NULL ||
+	            !j->life->resume)) ||
+	    j->wait == WAIT_NONE)
 		return json_null();
 	o = json_pack("{s:s,s:i}", "reason", sched_reason_name(j->wait),
 	    "position", j->position);

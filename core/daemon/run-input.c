@@ -19,6 +19,7 @@
 #include "core/base/log.h"
 #include "core/base/xmalloc.h"
 #include "core/daemon/daemon.h"
+#include "core/daemon/run-swap.h"
 #include "core/sched-quick.h"
 
 #define RUN_QUICK_S 1 /* a full plan at least this often while jobs come */
@@ -54,6 +55,36 @@ run_input_quick_state(struct daemon *d)
 	return d->quick;
 }
 
+/*
+ * Suspended jobs that asked to resume, as PENDING jobs pinned to the
+ * GPUs they left, appended to ri->pending at np; returns the new count.
+ */
+static size_t
+run_input_resumes(struct daemon *d, struct run_input *ri, size_t np)
+{
+	struct job_core *c;
+	struct job *j;
+	size_t i;
+
+	for (i = 0; i < d->nactive; i++) {
+		j = d->active[i];
+		if (!run_swap_resumable(d, j))
+			continue;
+		ri->resumes = xreallocarray(ri->resumes, ri->nresumes + 1,
+		    sizeof(*ri->resumes));
+		c = &ri->resumes[ri->nresumes++];
+		*c = j->core;
+		c->state = JOB_PENDING;
+		c->pin = j->life->left;
+		c->flags &= ~(uint32_t)(JOB_F_HELD | JOB_F_DEPENDENCY);
+		c->start_time = 0;
+		c->stopping = 0;
+	}
+	for (i = 0; i < ri->nresumes; i++)
+		ri->pending[np++] = &ri->resumes[i];
+	return np;
+}
+
 void
 run_input_build(struct daemon *d, int64_t now, const struct job *extra,
     struct run_input *ri)
@@ -83,6 +114,7 @@ run_input_build(struct daemon *d, int64_t now, const struct job *extra,
 	if (extra != NULL)
 		ri->pending[np++] = &extra->core;
 	else {
+		np = run_input_resumes(d, ri, np);
 		/* The real plan (not a dry run): it feeds the quick path. */
 		ri->in.quick = &run_input_quick_state(d)->q;
 		sched_quick_reset(ri->in.quick); /* until the plan refills it */
@@ -103,6 +135,7 @@ run_input_done(struct run_input *ri)
 {
 	free(ri->pending);
 	free(ri->running);
+	free(ri->resumes);
 	free(ri->free_c.nodes);
 	memset(ri, 0, sizeof(*ri));
 }

@@ -466,52 +466,65 @@ run_swap_resume_now(struct daemon *d, struct job *j, int64_t now,
 	log_info("job %lld: %s", (long long)j->core.id, why);
 }
 
-/* Resumes j if its GPUs are free in c (updated); 1 when it did. */
-static int
-run_swap_try(struct daemon *d, struct job *j, struct cluster *c, int64_t now,
-    const char *why)
+int
+run_swap_resumable(struct daemon *d, const struct job *j)
 {
-	struct job_life *l = j->life;
+	const struct job_life *l = j->life;
 	struct job *fj;
 
-	if (l->left == NULL || j->end_intent != 0)
+	if (j->core.state != JOB_SUSPENDED || l == NULL || !l->resume ||
+	    l->left == NULL || j->end_intent != 0 || l->op != JOB_SWAP_OP_NONE)
 		return 0;
 	/* Not before the job it made room for has had its turn. */
-	if (l->for_job > 0 && (fj = jobs_find(d, l->for_job)) != NULL &&
-	    fj->core.state == JOB_PENDING)
-		return 0;
-	run_swap_keep(c, j, -1);
-	if (!run_swap_fits(c, l->left)) {
-		run_swap_keep(c, j, 1);
-		return 0;
+	return l->for_job <= 0 || (fj = jobs_find(d, l->for_job)) == NULL ||
+	    fj->core.state != JOB_PENDING;
+}
+
+/* Why a resumed job still waits (new string): its GPUs, or the policy. */
+static char *
+run_swap_waiting(struct daemon *d, struct job *j)
+{
+	struct job_life *l = j->life;
+	struct cluster c;
+	char g[160], who[64], hint[256];
+	int fits;
+
+	run_swap_gpus(l->left, g, sizeof(g));
+	run_swap_free(d, &c);
+	run_swap_keep(&c, j, -1);
+	fits = run_swap_fits(&c, l->left);
+	cluster_done(&c);
+	if (!fits) {
+		run_swap_holder(d, j, l->left, who, sizeof(who));
+		return xasprintf("%s %s in use by %s: it resumes there as "
+		                 "soon as %s free",
+		    g, l->left->ngpus == 1 ? "is" : "are", who,
+		    l->left->ngpus == 1 ? "it is" : "they are");
 	}
-	cluster_take(c, l->left);
-	run_swap_resume_now(d, j, now, why);
-	return 1;
+	hint[0] = '\0';
+	if (j->plan_wait.job_id == j->core.id)
+		sched_hint_text(&j->plan_wait, daemon_now(), hint,
+		    sizeof(hint));
+	return xasprintf("it waits (%s%s%s): it resumes on %s when the "
+	                 "scheduler lets it",
+	    sched_reason_name(j->wait), hint[0] ? ": " : "", hint, g);
 }
 
 void
 run_swap_resume(struct daemon *d, struct job *j, int64_t now, char **waiting)
 {
 	struct job_life *l = j->life;
-	struct cluster c;
-	char g[160], who[64];
 
 	*waiting = NULL;
 	l->resume = 1;
 	l->for_job = 0;
 	l->user_hold = 0;
-	run_swap_free(d, &c);
-	if (!run_swap_try(d, j, &c, now, "resumed")) {
-		run_swap_gpus(l->left, g, sizeof(g));
-		run_swap_holder(d, j, l->left, who, sizeof(who));
-		*waiting = xasprintf("%s %s in use by %s: it resumes there "
-		                     "as soon as %s free",
-		    g, l->left->ngpus == 1 ? "is" : "are", who,
-		    l->left->ngpus == 1 ? "it is" : "they are");
-		jobs_changed(d, j, now, 0);
-	}
-	cluster_done(&c);
+	j->wait = WAIT_NONE;
+	jobs_changed(d, j, now, 0);
+	/* Through the policy, which honours quotas and limits. */
+	run_schedule_pinned(d, now);
+	if (j->core.state == JOB_SUSPENDED)
+		*waiting = run_swap_waiting(d, j);
 	d->sched_dirty = 1;
 }
 
@@ -535,6 +548,7 @@ run_swap_out_done(struct daemon *d, struct job *j, const struct exec_swap *st,
 		return;
 	}
 	j->end_intent = 0;
+	j->wait = WAIT_NONE;
 	l->mech = st->mech;
 	l->since = st->time > 0 && st->time <= now ? st->time : now;
 	if (j->start_time > 0 && l->since > j->start_time)
@@ -659,8 +673,7 @@ run_swap_unpin(struct daemon *d, struct job *j, int64_t now, const char *why)
 
 /* Starts a swap's incoming job on the GPUs its outgoing job left. */
 static void
-run_swap_start_pinned(struct daemon *d, struct job *j, struct cluster *c,
-    int64_t now)
+run_swap_start_pinned(struct daemon *d, struct job *j, int64_t now)
 {
 	char why[96];
 
@@ -668,7 +681,6 @@ run_swap_start_pinned(struct daemon *d, struct job *j, struct cluster *c,
 	    (long long)j->life->pin_from);
 	j->core.alloc = *j->life->pin;
 	run_swap_unpin(d, j, now, NULL);
-	cluster_take(c, &j->core.alloc);
 	j->wait = WAIT_NONE;
 	j->position = 0;
 	memset(&j->plan_wait, 0, sizeof(j->plan_wait));
@@ -679,6 +691,29 @@ run_swap_start_pinned(struct daemon *d, struct job *j, struct cluster *c,
 	log_info("job %lld %s", (long long)j->core.id, why);
 }
 
+int
+run_swap_start(struct daemon *d, struct job *j, int64_t now)
+{
+	if (j->core.state == JOB_SUSPENDED && run_swap_resumable(d, j)) {
+		j->wait = WAIT_NONE;
+		j->position = 0;
+		memset(&j->plan_wait, 0, sizeof(j->plan_wait));
+		run_swap_resume_now(d, j, now,
+		    "resumed: its GPUs are free again");
+		return 1;
+	}
+	if (j->core.state == JOB_PENDING && j->life != NULL &&
+	    j->life->pin != NULL) {
+		run_swap_start_pinned(d, j, now);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A swap's incoming job stays pinned while its outgoing job is on its way
+ * out and while the GPUs it is pinned to are free; the policy starts it.
+ */
 static void
 run_swap_pinned(struct daemon *d, struct job *j, struct cluster *c, int64_t now)
 {
@@ -693,8 +728,6 @@ run_swap_pinned(struct daemon *d, struct job *j, struct cluster *c, int64_t now)
 		run_swap_unpin(d, j, now, "it is held or waits for a job");
 	else if (!run_swap_fits(c, j->life->pin))
 		run_swap_unpin(d, j, now, "they are no longer free");
-	else
-		run_swap_start_pinned(d, j, c, now);
 }
 
 void
@@ -707,17 +740,12 @@ run_swap_plan(struct daemon *d, int64_t now)
 	run_deps_plan(d, now);
 	for (i = d->nactive; i-- > 0;) {
 		j = d->active[i];
-		if (j->life == NULL ||
-		    !((j->core.state == JOB_PENDING && j->life->pin != NULL) ||
-		        (j->core.state == JOB_SUSPENDED && j->life->resume)))
+		if (j->life == NULL || j->core.state != JOB_PENDING ||
+		    j->life->pin == NULL)
 			continue;
 		if (c.nodes == NULL)
 			run_swap_free(d, &c);
-		if (j->core.state == JOB_PENDING)
-			run_swap_pinned(d, j, &c, now);
-		else
-			run_swap_try(d, j, &c, now,
-			    "resumed: its GPUs are free again");
+		run_swap_pinned(d, j, &c, now);
 	}
 	cluster_done(&c);
 }

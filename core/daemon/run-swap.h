@@ -21,4 +21,21 @@ int run_swap_fits(const struct cluster *c, const struct alloc *a);
 void run_swap_holder(struct daemon *d, const struct job *self,
     const struct alloc *a, char *out, size_t n);
 
+/*
+ * True when j is suspended, asked to resume and may be given to the
+ * policy as a job pinned to the GPUs it left (run_input_build).
+ */
+int run_swap_resumable(struct daemon *d, const struct job *j);
+/*
+ * Carries out the plan's start of a suspended job (a resume) or of a
+ * swap's incoming job (on the GPUs it is pinned to).  Returns 1 when j
+ * was one of those, 0 when it is started as any other job.
+ */
+int run_swap_start(struct daemon *d, struct job *j, int64_t now);
+/*
+ * run.c: plans the pinned jobs alone (resumes, swap-ins) and carries out
+ * what the policy decides for them, before any other job is planned.
+ */
+void run_schedule_pinned(struct daemon *d, int64_t now);
+
 #endif

@@ -15,6 +15,7 @@
 #include "core/base/log.h"
 #include "core/base/xmalloc.h"
 #include "core/daemon/daemon.h"
+#include "core/daemon/run-swap.h"
 #include "core/daemon/telemetry.h"
 #include "core/daemon/sweepd.h"
 
@@ -85,12 +86,71 @@ run_apply_plan(struct daemon *d, const struct plan *p, int64_t now)
 		dc = &p->decisions[i];
 		if ((j = jobs_find(d, dc->job_id)) == NULL)
 			continue;
+		if (dc->kind == DECIDE_START && run_swap_start(d, j, now))
+			continue; /* a resume, or a swap's incoming job */
 		if (dc->kind == DECIDE_START && j->core.state == JOB_PENDING)
 			run_apply_start(d, j, dc, now);
 		else if (dc->kind == DECIDE_PREEMPT &&
 		    j->core.state == JOB_RUNNING)
 			run_preempt(d, j, dc->for_job, dc->why, now);
 	}
+}
+
+/*
+ * What suspended jobs keep is not free; a resume's own is (its pin holds
+ * it again).
+ */
+static void
+run_input_keep(struct daemon *d, struct run_input *ri)
+{
+	struct job *j;
+	size_t i;
+
+	run_swap_keep_all(d, &ri->free_c);
+	for (i = 0; i < ri->nresumes; i++)
+		if ((j = jobs_find(d, ri->resumes[i].id)) != NULL)
+			run_swap_keep(&ri->free_c, j, -1);
+}
+
+/* True when a resume or a swap's incoming job waits for the policy. */
+static int
+run_any_pinned(struct daemon *d)
+{
+	const struct job *j;
+	size_t i;
+
+	for (i = 0; i < d->nactive; i++) {
+		j = d->active[i];
+		if ((j->core.state == JOB_PENDING && j->core.pin != NULL) ||
+		    run_swap_resumable(d, j))
+			return 1;
+	}
+	return 0;
+}
+
+void
+run_schedule_pinned(struct daemon *d, int64_t now)
+{
+	struct run_input ri;
+	struct plan p;
+	size_t i, n = 0;
+
+	if (!run_any_pinned(d))
+		return;
+	run_input_build(d, now, NULL, &ri);
+	ri.in.quick = NULL; /* a partial plan: the next one is full */
+	for (i = 0; i < ri.in.npending; i++)
+		if (ri.pending[i]->pin != NULL)
+			ri.pending[n++] = ri.pending[i];
+	ri.in.npending = n;
+	run_input_keep(d, &ri);
+	plan_init(&p);
+	if (n > 0 && d->policy->plan(&ri.in, &p) != 0)
+		log_error("policy %s failed to plan", d->policy->name);
+	else if (n > 0)
+		run_apply_plan(d, &p, now);
+	plan_done(&p);
+	run_input_done(&ri);
 }
 
 void
@@ -103,11 +163,13 @@ run_schedule(struct daemon *d, int64_t now)
 	sweepd_turn(d, now); /* stopped trials' room goes to new ones */
 	d->sched_dirty = 0;
 	d->last_plan = now;
-	run_swap_plan(d, now); /* dependencies, swap-ins, resumes */
+	run_swap_plan(d, now); /* dependencies, swap-ins that lost their GPUs */
+	/* Resumes and swap-ins first, as pinned jobs, quotas and all. */
+	run_schedule_pinned(d, now);
 	plan_init(&p);
 	if ((quick = run_input_quick(d, now, &p)) == 0) {
 		run_input_build(d, now, NULL, &ri);
-		run_swap_keep_all(d, &ri.free_c);
+		run_input_keep(d, &ri);
 		if ((ri.in.npending > 0 || ri.in.nrunning > 0) &&
 		    d->policy->plan(&ri.in, &p) != 0)
 			log_error("policy %s failed to plan", d->policy->name);
@@ -234,8 +296,7 @@ run_check_job(struct daemon *d, struct job *j, int64_t now)
 {
 	struct exec_result res;
 
-	if ((j->core.state != JOB_RUNNING &&
-	        j->core.state != JOB_SUSPENDED) ||
+	if ((j->core.state != JOB_RUNNING && j->core.state != JOB_SUSPENDED) ||
 	    j->attempt <= 0)
 		return;
 	memset(&res, 0, sizeof(res));
@@ -343,6 +404,22 @@ run_tick(struct daemon *d, int64_t now)
 		daemon_kick(d);
 }
 
+/* "job 12 adopted (supervisor 4242)", or its Slurm job under slurm. */
+static void
+run_recover_log(struct daemon *d, const struct job *j)
+{
+	struct exec_info xi;
+
+	memset(&xi, 0, sizeof(xi));
+	if (d->exec->info != NULL && d->exec->info(&d->xctx, j, 0, &xi) == 0 &&
+	    xi.id > 0)
+		log_info("job %lld adopted (%s job %lld)",
+		    (long long)j->core.id, d->exec->name, (long long)xi.id);
+	else
+		log_info("job %lld adopted (supervisor %lld)",
+		    (long long)j->core.id, (long long)j->sup_pid);
+}
+
 static void
 run_recover_one(struct daemon *d, struct job *j, int64_t now)
 {
@@ -361,8 +438,7 @@ run_recover_one(struct daemon *d, struct job *j, int64_t now)
 		    "requeued: the daemon stopped before it started");
 		break;
 	case EXEC_ALIVE:
-		log_info("job %lld adopted (supervisor %lld)",
-		    (long long)j->core.id, (long long)j->sup_pid);
+		run_recover_log(d, j);
 		run_watch(d, j);
 		/* A stop the crash may have kept from being sent. */
 		if (j->life != NULL && j->life->op != JOB_SWAP_OP_NONE)

@@ -11,6 +11,9 @@
  *   monitored  NVML tells each process's memory: an overrun is reported,
  *              or the job stopped (gpu-mem-overrun stop)
  *   advisory   the job is told its share and trusted
+ *
+ * An executor that runs jobs on nodes of its own (slurm) says instead what
+ * holds them there, and "enforcement_via" names it ("slurm shard").
  */
 #include <math.h>
 #include <stdio.h>
@@ -97,14 +100,32 @@ telemetry_label_now(struct daemon *d, const struct alloc *a, int *mps)
 	return telemetry_watched(d, a) ? "monitored" : "advisory";
 }
 
+/* Jobs on the executor's own nodes (slurm): it knows, not this host. */
+static const char *
+telemetry_enforcement_exec(struct daemon *d, const struct job *j,
+    const char **via)
+{
+	const char *label, *by;
+
+	if (d->exec->enforcement(&d->xctx, j, &label, &by) != 0)
+		return NULL;
+	if (via != NULL)
+		*via = by;
+	return label;
+}
+
 const char *
-telemetry_enforcement(struct daemon *d, const struct job *j)
+telemetry_enforcement(struct daemon *d, const struct job *j, const char **via)
 {
 	const char *set = telemetry_xenv_get(j, TEL_ENV_LABEL);
 	int mps;
 
+	if (via != NULL)
+		*via = NULL;
 	if (j->core.alloc.ngpus <= 0 || j->start_time == 0)
 		return NULL;
+	if (d->exec->enforcement != NULL)
+		return telemetry_enforcement_exec(d, j, via);
 	if (set == NULL)
 		return telemetry_label_now(d, &j->core.alloc, &mps);
 	/* Watching can stop working (the GPU lost, the driver changed). */
@@ -167,7 +188,9 @@ telemetry_job_start(struct daemon *d, struct job *j)
 	int mps;
 
 	telemetry_xenv_free(j);
-	if (a->ngpus <= 0)
+	/* On the executor's nodes (slurm) this host's MPS means nothing; the
+	 * executor tells the job its label itself. */
+	if (a->ngpus <= 0 || d->exec->enforcement != NULL)
 		return;
 	xenv = xcalloc(5, sizeof(*xenv));
 	xenv[n++] =
@@ -232,12 +255,14 @@ telemetry_usage_json(struct daemon *d, const struct job *j)
 void
 telemetry_jobjson(struct daemon *d, const struct job *j, json_t *o, int detail)
 {
-	const char *label = telemetry_enforcement(d, j);
+	const char *via, *label = telemetry_enforcement(d, j, &via);
 	struct tel_job *tj = NULL;
 	json_t *usage;
 
 	if (label != NULL)
 		json_object_set_new(o, "enforcement", json_string(label));
+	if (label != NULL && via != NULL)
+		json_object_set_new(o, "enforcement_via", json_string(via));
 	if (d->tel != NULL && j->core.state == JOB_RUNNING)
 		tj = telemetry_job_find(d->tel, j->core.id);
 	if (tj != NULL && tj->idle)

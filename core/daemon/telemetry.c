@@ -23,6 +23,9 @@ telemetry_node(struct daemon *d)
 {
 	size_t i;
 
+	/* Jobs run on the executor's nodes (slurm): none of them is here. */
+	if (d->exec != NULL && d->exec->nodes != NULL)
+		return -1;
 	for (i = 0; i < d->cluster.nnodes; i++)
 		if (strcmp(d->cluster.nodes[i].name, d->host) == 0)
 			return (int32_t)i;
@@ -74,10 +77,14 @@ static void
 telemetry_capacity(struct telemetry *t, int32_t i, int lost)
 {
 	struct daemon *d = t->d;
-	struct node *nd = &d->cluster.nodes[telemetry_node(d)];
+	int32_t node = telemetry_node(d);
+	struct node *nd;
 	struct gpu *g;
 
-	if (d->cluster.nnodes == 0 || i >= nd->ngpus)
+	if (node < 0 || (size_t)node >= d->cluster.nnodes)
+		return;
+	nd = &d->cluster.nodes[node];
+	if (i >= nd->ngpus)
 		return;
 	g = &nd->gpus[i];
 	g->free_milli = lost ? 0 : MODEL_GPU_MILLI;

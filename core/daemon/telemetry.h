@@ -85,8 +85,13 @@ void telemetry_gpu_sample(struct daemon *d, int32_t i, int32_t milli,
 void telemetry_gpu_json(struct daemon *d, int32_t i, json_t *o);
 
 /* Internal to telemetry*.c and the gpu/usage verbs. */
+/* This host's node: its index, or -1 when jobs run on the executor's own
+ * nodes (slurm), where this host's GPUs hold none of them. */
 int32_t telemetry_node(struct daemon *d);
-const char *telemetry_enforcement(struct daemon *d, const struct job *j);
+/* A job's label (borrowed), and in *via (may be NULL) what holds it to its
+ * share where the executor places jobs itself ("slurm shard"), or NULL. */
+const char *telemetry_enforcement(struct daemon *d, const struct job *j,
+    const char **via);
 void telemetry_jobs_round(struct telemetry *t, const struct gpu_sample *s,
     int64_t now, double dt);
 void telemetry_jobs_flush(struct telemetry *t, int all);

@@ -48,6 +48,22 @@ status_gpu(struct daemon *d, int32_t i, int32_t milli, int64_t mem,
 	return o;
 }
 
+/*
+ * A GPU of a node the executor brought (slurm): what the cluster model
+ * says of it (the model from the gres type, the memory from
+ * slurm-gpu-mem), without telemetry, which gpuqd does not have there.
+ */
+static json_t *
+status_gpu_remote(const struct gpu *g, int32_t i, int32_t milli, int64_t mem,
+    json_t *jobs)
+{
+	return json_pack("{s:i,s:n,s:n,s:s,s:I,s:f,s:I,s:n,s:n,s:n,s:n,s:o}",
+	    "index", i, "uuid", "name", "model", g->model, "mem_mb",
+	    (json_int_t)g->mem_mb, "alloc", milli / 1000.0, "alloc_mem_mb",
+	    (json_int_t)mem, "util_pct", "mem_used_mb", "temp_c", "power_w",
+	    "jobs", jobs);
+}
+
 static json_t *
 status_node(struct daemon *d, int32_t n, double *alloc_sum, int64_t now)
 {
@@ -64,7 +80,10 @@ status_node(struct daemon *d, int32_t n, double *alloc_sum, int64_t now)
 	status_holders(d, n, gjobs, milli, mem);
 	for (i = 0; i < nd->ngpus; i++) {
 		json_array_append_new(gpus,
-		    status_gpu(d, i, milli[i], mem[i], gjobs[i], now));
+		    d->exec->nodes != NULL ?
+		        status_gpu_remote(&nd->gpus[i], i, milli[i], mem[i],
+		            gjobs[i]) :
+		        status_gpu(d, i, milli[i], mem[i], gjobs[i], now));
 		*alloc_sum += milli[i] / 1000.0;
 	}
 	for (k = 0; k < d->nactive; k++)
@@ -77,6 +96,15 @@ status_node(struct daemon *d, int32_t n, double *alloc_sum, int64_t now)
 	    nd->cpus_milli / 1000.0, "cpus_alloc", cpus / 1000.0, "mem_mb",
 	    (json_int_t)nd->mem_mb, "mem_alloc_mb", (json_int_t)memu, "gpus",
 	    gpus);
+}
+
+/* Where the GPUs come from: the executor's nodes, or this host's probe. */
+static const char *
+status_source(struct daemon *d)
+{
+	if (d->exec->nodes != NULL)
+		return d->exec->name;
+	return d->inv.ngpus ? d->inv.source : "none";
 }
 
 int
@@ -101,9 +129,9 @@ verb_cluster_status(struct verb_ctx *v, json_t **result, char **cause)
 	jobs_count(v->d, counts);
 	*result = json_pack("{s:s,s:s,s:s,s:o,s:{s:I,s:f,s:I,s:I}}", "host",
 	    v->d->host, "executor", v->d->exec->name, "gpu_source",
-	    v->d->inv.ngpus ? v->d->inv.source : "none", "nodes", nodes,
-	    "totals", "gpus", (json_int_t)ngpus, "gpus_alloc", alloc,
-	    "jobs_running", (json_int_t)counts[JOB_RUNNING], "jobs_pending",
+	    status_source(v->d), "nodes", nodes, "totals", "gpus",
+	    (json_int_t)ngpus, "gpus_alloc", alloc, "jobs_running",
+	    (json_int_t)counts[JOB_RUNNING], "jobs_pending",
 	    (json_int_t)counts[JOB_PENDING]);
 	return 0;
 }

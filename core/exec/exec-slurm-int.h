@@ -33,6 +33,7 @@
 #define EXEC_SLURM_BACKOFF_MAX  30000 /* ms between tries while Slurm is away */
 #define EXEC_SLURM_NODES_MS     30000 /* ms between node listings */
 #define EXEC_SLURM_IDS_PER_POLL 2000  /* job ids in one squeue */
+#define EXEC_SLURM_STRAYS_MS    2000  /* ms after the last recover() */
 
 /* One command run by the worker. */
 struct exec_slurm_cmd {
@@ -101,6 +102,9 @@ struct exec_slurm_state {
 	int64_t retry_at, backoff;
 	char away[256];
 	int64_t next_poll;
+	/* When to look for strays, Slurm jobs of attempts that must not run
+	 * (exec_slurm_poll_strays); 0: not due. */
+	int64_t strays_at;
 	/* Nodes (exec_slurm_poll_nodes). */
 	struct slurm_node *nodes;
 	size_t nnodes;
@@ -154,6 +158,8 @@ void exec_slurm_work_unsubmit(struct exec_slurm_job *e);
 /* Makes the job's directory (the user's when gpuqd is root). */
 int exec_slurm_submit_mkdir(const struct job *j, const char *dir, char *cause,
     size_t n);
+/* True when the allocation goes to Slurm as shards (xs.mu held). */
+int exec_slurm_submit_sharded(const struct exec_ctx *x, const struct alloc *a);
 /* Writes the batch script; sbatch's argv for it (new) or NULL, cause. */
 char **exec_slurm_submit_sbatch(const struct exec_ctx *x, const struct job *j,
     const char *dir, char *cause, size_t n);

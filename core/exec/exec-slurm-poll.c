@@ -20,6 +20,7 @@
 
 void exec_slurm_poll_jobs(void);
 void exec_slurm_poll_nodes(void);
+void exec_slurm_poll_strays(void);
 
 /* A job to look at more closely after the poll. */
 struct exec_slurm_pick {
@@ -458,6 +459,105 @@ exec_slurm_poll_nodes(void)
 		snprintf(xs.inv_error, sizeof(xs.inv_error), "%.250s", why);
 	xs.inv_done = 1;
 	pthread_cond_broadcast(&xs.inv_cv);
+	pthread_mutex_unlock(&xs.mu);
+	exec_slurm_cmd_done(&c);
+	slurm_argv_free(argv);
+}
+
+/*
+ * True when Slurm job st, tagged for attempt of job_id, must never run:
+ * its attempt was rescinded, or another Slurm job claimed it (either way
+ * its script would exit at once).
+ */
+static int
+exec_slurm_poll_stray(const struct slurm_jobstat *st, int64_t job_id,
+    int32_t attempt)
+{
+	char *dir = xasprintf("%s/%" PRId64, xs.dir, job_id);
+	int64_t holder;
+	int kind;
+
+	kind = exec_slurm_work_claim_read(dir, attempt, &holder);
+	free(dir);
+	return kind == 2 || (kind == 1 && holder > 0 && holder != st->slurm_id);
+}
+
+/* scancel of one stray, st, left by attempt of job_id. */
+static void
+exec_slurm_poll_stray_cancel(const struct slurm_jobstat *st, int64_t job_id,
+    int32_t attempt)
+{
+	char id[32], why[400], **argv;
+	struct exec_slurm_cmd c;
+	int rc;
+
+	snprintf(id, sizeof(id), "%" PRId64, st->slurm_id);
+	argv = slurm_argv_make("scancel", id, NULL);
+	rc = exec_slurm_poll_look_run(argv, &c, why, sizeof(why));
+	if (rc == 0)
+		log_info("slurm: cancelled Slurm job %s, a stray of attempt %d "
+		         "of job %" PRId64 " (that attempt runs elsewhere or "
+		         "never)",
+		    id, (int)attempt, job_id);
+	else
+		log_warn("slurm: scancel %s (a stray of job %" PRId64 "): %s",
+		    id, job_id, why);
+	exec_slurm_cmd_done(&c);
+	slurm_argv_free(argv);
+}
+
+/* Cancels each stray in squeue's output (the worker, xs.mu not held). */
+static void
+exec_slurm_poll_strays_in(const char *out)
+{
+	struct slurm_jobstat st;
+	const char *p = out;
+	int64_t job_id;
+	int32_t attempt;
+
+	while (p != NULL && *p != '\0') {
+		if (slurm_parse_squeue(p, &st) == 0 &&
+		    slurm_parse_tag(st.tag, xs.host, &job_id, &attempt) &&
+		    exec_slurm_poll_stray(&st, job_id, attempt))
+			exec_slurm_poll_stray_cancel(&st, job_id, attempt);
+		p = strchr(p, '\n');
+		p = p != NULL ? p + 1 : NULL;
+	}
+}
+
+/*
+ * After a restart: a Slurm job from an sbatch that was under way when
+ * gpuqd died waits in Slurm, though its attempt was rescinded (it would
+ * exit at once when it starts).  Looks through the pending jobs for such
+ * strays with gpuq's tag and cancels them.  Runs once, EXEC_SLURM_STRAYS_MS
+ * after the last recover().
+ */
+void
+exec_slurm_poll_strays(void)
+{
+	struct exec_slurm_cmd c;
+	char why[400], **argv;
+	int64_t due;
+	int rc;
+
+	pthread_mutex_lock(&xs.mu);
+	due = xs.strays_at;
+	if (due == 0 || exec_slurm_cmd_now_ms() < due ||
+	    exec_slurm_work_waiting()) {
+		pthread_mutex_unlock(&xs.mu);
+		return;
+	}
+	pthread_mutex_unlock(&xs.mu);
+	argv = slurm_argv_make("squeue", "--noheader", "--states=PENDING",
+	    "--noconvert", "--format", SLURM_PARSE_SQUEUE_FMT, NULL);
+	rc = exec_slurm_poll_look_run(argv, &c, why, sizeof(why));
+	if (rc == 0)
+		exec_slurm_poll_strays_in(c.out.data ? c.out.data : "");
+	else if (rc != GQ_ECONN)
+		log_warn("slurm: squeue, looking for strays: %s", why);
+	pthread_mutex_lock(&xs.mu);
+	if (rc != GQ_ECONN && xs.strays_at == due)
+		xs.strays_at = 0; /* else a recover() since asks for another */
 	pthread_mutex_unlock(&xs.mu);
 	exec_slurm_cmd_done(&c);
 	slurm_argv_free(argv);

@@ -65,6 +65,16 @@ exec_slurm_submit_gres(const struct alloc *a, const struct node *nd,
 		s->gpu_type = nd->gpus[a->gpus[0].gpu].model;
 }
 
+int
+exec_slurm_submit_sharded(const struct exec_ctx *x, const struct alloc *a)
+{
+	struct slurm_submit s;
+
+	memset(&s, 0, sizeof(s));
+	exec_slurm_submit_gres(a, exec_slurm_submit_node(x, a), &s);
+	return s.shards > 0;
+}
+
 /* sbatch's argv for attempt j->attempt (new), or NULL with cause. */
 static char **
 exec_slurm_submit_argv(const struct exec_ctx *x, const struct job *j,
@@ -129,9 +139,9 @@ exec_slurm_submit_fraction(const struct alloc *a, char *out, size_t n)
 		out[--len] = '\0';
 }
 
-/* gpuq's variables for the job (new vector). */
+/* gpuq's variables for the job (new vector; xs.mu held). */
 static char **
-exec_slurm_submit_extra(const struct job *j)
+exec_slurm_submit_extra(const struct exec_ctx *x, const struct job *j)
 {
 	const struct alloc *a = &j->core.alloc;
 	char frac[16], *kv;
@@ -152,6 +162,12 @@ exec_slurm_submit_extra(const struct job *j)
 	slurm_argv_push(&v, kv);
 	free(kv);
 	slurm_argv_push(&v, "CUDA_DEVICE_ORDER=PCI_BUS_ID");
+	/* Shards are Slurm's accounting only: nothing holds a job to one. */
+	if (a->ngpus > 0)
+		slurm_argv_push(&v,
+		    exec_slurm_submit_sharded(x, a) ?
+		        "GPUQ_GPU_ENFORCEMENT=advisory" :
+		        "GPUQ_GPU_ENFORCEMENT=exclusive");
 	return v;
 }
 
@@ -176,10 +192,10 @@ exec_slurm_submit_write(const char *path, const char *data, size_t len,
 
 /* Writes job-N.sh; returns its path (new) or NULL with cause. */
 static char *
-exec_slurm_submit_script(const struct job *j, const char *dir, char *cause,
-    size_t n)
+exec_slurm_submit_script(const struct exec_ctx *x, const struct job *j,
+    const char *dir, char *cause, size_t n)
 {
-	char **extra = exec_slurm_submit_extra(j), *path;
+	char **extra = exec_slurm_submit_extra(x, j), *path;
 	struct slurm_script s = { .job_id = j->core.id,
 		.attempt = j->attempt,
 		.dir = dir,
@@ -281,7 +297,7 @@ exec_slurm_submit_sbatch(const struct exec_ctx *x, const struct job *j,
 {
 	char *script, **argv;
 
-	if ((script = exec_slurm_submit_script(j, dir, cause, n)) == NULL)
+	if ((script = exec_slurm_submit_script(x, j, dir, cause, n)) == NULL)
 		return NULL;
 	argv = exec_slurm_submit_argv(x, j, dir, script, cause, n);
 	free(script);

@@ -23,6 +23,7 @@ struct exec_slurm_state xs = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 void exec_slurm_poll_jobs(void);
 void exec_slurm_poll_nodes(void);
+void exec_slurm_poll_strays(void);
 
 struct exec_slurm_job *
 exec_slurm_work_find(int64_t job_id)
@@ -515,6 +516,8 @@ exec_slurm_work_idle_ms(void)
 	if (xs.inv_wanted || xs.next_inv <= now)
 		return 0;
 	next = xs.next_inv;
+	if (xs.strays_at != 0 && xs.strays_at < next)
+		next = xs.strays_at;
 	for (i = 0; i < xs.njobs; i++) {
 		struct exec_slurm_job *e = xs.jobs[i];
 		int kind;
@@ -569,6 +572,7 @@ exec_slurm_work_main(void *arg)
 		exec_slurm_work_actions();
 		exec_slurm_poll_jobs();
 		exec_slurm_poll_nodes();
+		exec_slurm_poll_strays();
 		exec_slurm_work_sleep();
 	}
 	return NULL;

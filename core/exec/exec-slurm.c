@@ -77,6 +77,8 @@ exec_slurm_init(const struct exec_ctx *x)
 	xs.inv_wanted = 1;
 	pthread_cond_init(&xs.inv_cv, NULL);
 	exec_slurm_nodes_cache(x);
+	/* Once recover() has rescinded what it must: cancel the strays. */
+	xs.strays_at = exec_slurm_cmd_now_ms() + EXEC_SLURM_STRAYS_MS;
 	/*
 	 * Users' jobs reach their own directories: traverse, not list.  The
 	 * user owns hers, so every file gpuqd opens there is opened with
@@ -352,6 +354,7 @@ exec_slurm_recover(const struct exec_ctx *x, const struct job *j,
 	if (j->attempt <= 0)
 		return EXEC_NEVER_STARTED;
 	exec_slurm_lock(x);
+	xs.strays_at = exec_slurm_cmd_now_ms() + EXEC_SLURM_STRAYS_MS;
 	dir = exec_slurm_job_dir(j->core.id);
 	if (stat(dir, &sb) != 0)
 		goto out; /* start() never ran */
@@ -500,6 +503,26 @@ exec_slurm_info(const struct exec_ctx *x, const struct job *j, int detail,
 	return e != NULL || info->id > 0 ? 0 : GQ_ENOENT;
 }
 
+/*
+ * Whole GPUs are Slurm's gres, bound to the job alone; a share is shards,
+ * which Slurm counts but does not enforce (docs/slurm.md).
+ */
+static int
+exec_slurm_enforcement(const struct exec_ctx *x, const struct job *j,
+    const char **label, const char **via)
+{
+	int sharded;
+
+	if (j->core.alloc.ngpus <= 0)
+		return GQ_ENOENT;
+	exec_slurm_lock(x);
+	sharded = exec_slurm_submit_sharded(x, &j->core.alloc);
+	exec_slurm_unlock();
+	*label = sharded ? "advisory" : "exclusive";
+	*via = sharded ? "slurm shard" : "slurm gres";
+	return 0;
+}
+
 const struct executor exec_slurm = {
 	.name = "slurm",
 	.start = exec_slurm_start,
@@ -514,4 +537,5 @@ const struct executor exec_slurm = {
 	.swap_check = exec_slurm_swap_check,
 	.nodes = exec_slurm_nodes,
 	.info = exec_slurm_info,
+	.enforcement = exec_slurm_enforcement,
 };

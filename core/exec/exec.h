@@ -153,6 +153,15 @@ struct executor {
 	 */
 	int (*info)(const struct exec_ctx *x, const struct job *j, int detail,
 	    struct exec_info *info);
+	/*
+	 * Optional (NULL: the daemon decides, for this host's GPUs).  How
+	 * j's GPUs are held to it where the executor runs it: *label is
+	 * "exclusive", "enforced", "monitored" or "advisory" (docs/gpu.md),
+	 * *via what does it ("slurm gres"); both static.  Returns 0, or
+	 * GQ_ENOENT when j holds no GPU.
+	 */
+	int (*enforcement)(const struct exec_ctx *x, const struct job *j,
+	    const char **label, const char **via);
 };
 
 /* The executor called name (borrowed), the default for NULL, or NULL. */
