@@ -13,12 +13,15 @@ export SLURM_LOCAL_EXTRA="MinJobAge=2"
 slurm_init slurm-lost
 itest_start_gpuqd --executor slurm
 
-a=$(submit short '"argv":["sh","-c","echo up; sleep 1; exit 3"]')
+# Job a ends only once gpuqd is gone (the file "go"), so that gpuqd cannot
+# have seen it end however slow the machine is.
+a=$(submit short "\"argv\":[\"sh\",\"-c\",\"echo up; while [ ! -e $T/go ]; do sleep 0.1; done; exit 3\"]")
 b=$(submit long '"argv":["sh","-c","echo up; sleep 300"]')
 wait_log "$a" up
 wait_log "$b" up
 sid=$(cat "$STATE/slurm/$a/slurm-1.id")
 itest_stop_gpuqd KILL
+touch "$T/go"
 i=0
 while squeue -h -t all -j "$sid" >/dev/null 2>&1; do
 	i=$((i + 1))
