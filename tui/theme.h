@@ -62,8 +62,8 @@
 	X(GPU_IDLE, "gpu.idle", STATUS_WARN)                                   \
 	X(GRAPH, "graph", GPU_UTIL)                                            \
 	X(GRAPH_MEM, "graph.mem", GPU_MEM)                                     \
-	X(SWEEP_BEST, "sweep.best", OK)                                        \
 	X(OK, "ok", NORMAL)                                                    \
+	X(SWEEP_BEST, "sweep.best", OK)                                        \
 	X(WARN, "warn", STATUS_WARN)                                           \
 	X(CRIT, "crit", STATUS_ERROR)                                          \
 	X(STALE, "stale", MUTED)                                               \
