@@ -32,7 +32,10 @@ jobjson_alloc(struct daemon *d, const struct alloc *a)
 	int32_t i;
 
 	for (i = 0; i < a->ngpus; i++) {
-		uuid = (size_t)a->gpus[i].gpu < d->inv.ngpus ?
+		/* On the executor's nodes (slurm) this host's GPUs are not
+		 * the job's: no UUID. */
+		uuid = d->exec->nodes == NULL &&
+		        (size_t)a->gpus[i].gpu < d->inv.ngpus ?
 		    d->inv.gpus[a->gpus[i].gpu].uuid :
 		    "";
 		json_array_append_new(gpus,

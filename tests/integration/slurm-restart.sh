@@ -6,7 +6,8 @@
 # every job still runs exactly once (one "ran" line each).  slurmctld is
 # stopped while gpuqd runs: gpuqd keeps answering at once, a job submitted
 # meanwhile waits, no job is marked lost, and once slurmctld is back every
-# job ends as it should.
+# job ends as it should.  A Slurm job left by an sbatch under way when
+# gpuqd was killed is cancelled after the restart.
 #
 #   slurm-restart.sh GPUQD GQCALL
 set -u
@@ -43,7 +44,8 @@ start
 expect "$a" FAILED 7
 expect "$b" COMPLETED 0
 [ "$(field "$c" state)" = RUNNING ] || itest_fail "job $c is $(field "$c" state)"
-grep -q "job $c adopted" "$T/gpuqd.log" || itest_fail "job $c was not adopted"
+grep -q "job $c adopted (slurm job $(slurm_ids "$c"))" "$T/gpuqd.log" ||
+	itest_fail "job $c was not adopted: $(grep adopted "$T/gpuqd.log")"
 call job.cancel "{\"id\":$c}" >/dev/null
 wait_state "$c" CANCELLED
 echo "after the restart: $a FAILED 7, $b COMPLETED 0, $c adopted and cancelled"
@@ -88,4 +90,50 @@ expect "$y" COMPLETED 0
 # only make them slow.  Either way nothing is lost.
 grep "slurm: .*answering" "$T/gpuqd.log" | sed 's/^/  gpuqd: /'
 echo "slurmctld back: $x FAILED 3, $y COMPLETED 0"
+# 4. Killed while an sbatch is under way: the Slurm job it made (held
+# here, so that it waits) is a stray once the attempt is rescinded, and
+# the restarted gpuqd cancels it.  An sbatch wrapper makes the window wide:
+# while $T/slow exists it submits with --hold, then waits for gpuqd to die
+# without answering.
+mkdir -p "$T/bin"
+cat >"$T/bin/sbatch" <<EOF
+#!/bin/sh
+if [ -e "$T/slow" ]; then
+	$(command -v sbatch) --hold "\$@" >/dev/null || exit 1
+	while kill -0 \$PPID 2>/dev/null; do sleep 0.1; done
+	exit 1
+fi
+exec $(command -v sbatch) "\$@"
+EOF
+chmod 755 "$T/bin/sbatch"
+itest_stop_gpuqd
+PATH=$T/bin:$PATH
+start
+touch "$T/slow"
+s=$(submit stray '"argv":["sh","-c","echo ran $GPUQ_RESTART_COUNT"],"gpus":1')
+i=0
+until [ -n "$(slurm_ids "$s")" ]; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || itest_fail "job $s did not reach Slurm"
+	sleep 0.1
+done
+stray=$(slurm_ids "$s")
+itest_stop_gpuqd KILL
+rm -f "$T/slow"
+[ "$(squeue -h -j "$stray" -o %T)" = PENDING ] ||
+	itest_fail "Slurm job $stray is $(squeue -h -j "$stray" -o %T)"
+start
+wait_state "$s" COMPLETED 40
+[ "$(call job.logs "{\"id\":$s}" data)" = "ran 1" ] ||
+	itest_fail "job $s logs: $(call job.logs "{\"id\":$s}" data)"
+i=0
+until [ "$(squeue -h -t all -j "$stray" -o %T)" = CANCELLED ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] ||
+		itest_fail "stray Slurm job $stray is $(squeue -h -t all -j "$stray" -o '%T %r')"
+	sleep 0.1
+done
+grep -q "cancelled Slurm job $stray, a stray of attempt 1 of job $s" "$T/gpuqd.log" ||
+	itest_fail "no word of the stray in the log"
+echo "job $s: its stray Slurm job $stray (attempt 1) cancelled; attempt 2 ran"
 echo "slurm-restart: OK"

@@ -15,6 +15,7 @@
 #include "core/base/error.h"
 #include "core/base/xmalloc.h"
 #include "remote/sockpath.h"
+#include "tui/cli.h"
 #include "tui/fmt.h"
 
 static void
@@ -323,6 +324,56 @@ test_table(void **state)
 	fmt_table_done(&t);
 }
 
+/* A job gpuq runs that Slurm has not started says so (docs/slurm.md). */
+static void
+test_slurm_wait(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "{\"state\":\"RUNNING\",\"slurm\":{\"id\":7,"
+		  "\"state\":\"PENDING\",\"reason\":\"Resources\"}}",
+		    "in Slurm: PENDING (Resources)" },
+		{ "{\"state\":\"RUNNING\",\"slurm\":{\"id\":7,"
+		  "\"state\":\"PENDING\",\"reason\":null}}",
+		    "in Slurm: PENDING" },
+		{ "{\"state\":\"RUNNING\",\"slurm\":{\"id\":7,"
+		  "\"state\":\"CONFIGURING\",\"reason\":\"None\"}}",
+		    "in Slurm: CONFIGURING" },
+		{ "{\"state\":\"RUNNING\",\"slurm\":{\"id\":0,"
+		  "\"state\":null,\"reason\":null}}",
+		    "in Slurm: not yet (being submitted)" },
+		/* Started in Slurm, not known yet, or not gpuq's RUNNING. */
+		{ "{\"state\":\"RUNNING\",\"slurm\":{\"id\":7,"
+		  "\"state\":\"RUNNING\",\"reason\":null}}",
+		    NULL },
+		{ "{\"state\":\"RUNNING\",\"slurm\":{\"id\":7,"
+		  "\"state\":null,\"reason\":null}}",
+		    NULL },
+		{ "{\"state\":\"SUSPENDED\",\"slurm\":{\"id\":7,"
+		  "\"state\":\"PENDING\",\"reason\":null}}",
+		    NULL },
+		{ "{\"state\":\"RUNNING\"}", NULL },
+	};
+	char out[64];
+	json_t *job;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		job = json_loads(cases[i][0], 0, NULL);
+		assert_non_null(job);
+		snprintf(out, sizeof(out), "unchanged");
+		assert_int_equal(cli_ls_slurm_wait(job, out, sizeof(out)),
+		    cases[i][1] != NULL);
+		assert_string_equal(out,
+		    cases[i][1] != NULL ? cases[i][1] : "unchanged");
+		json_decref(job);
+	}
+	/* Bounded by its buffer. */
+	job = json_loads(cases[0][0], 0, NULL);
+	assert_int_equal(cli_ls_slurm_wait(job, out, 10), 1);
+	assert_string_equal(out, "in Slurm:");
+	json_decref(job);
+}
+
 static void
 test_sockpath(void **state)
 {
@@ -371,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_shell_quote),
 		cmocka_unit_test(test_argv),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_slurm_wait),
 		cmocka_unit_test(test_sockpath),
 	};
 
