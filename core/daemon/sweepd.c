@@ -670,3 +670,29 @@ sweepd_trial_pop(struct daemon *d, struct sweep *sw)
 	}
 	sweepd_trial_free(tr);
 }
+
+int
+sweepd_verb_pause_resume(struct verb_ctx *v, const char *to, json_t **result,
+    char **cause)
+{
+	static const char *const allowed[] = { "id", NULL };
+	struct sweep *sw;
+	int rc;
+
+	if ((rc = params_allow(v->params, allowed, cause)) != 0 ||
+	    (rc = sweepd_params_sweep(v->d, v->params, &sw, cause)) != 0 ||
+	    (rc = sweepd_may_change(v->c, sw, cause)) != 0)
+		return rc;
+	if (strcmp(sw->rec.state, "running") != 0 &&
+	    strcmp(sw->rec.state, "paused") != 0) {
+		*cause = xasprintf("sweep %lld is %s", (long long)sw->rec.id,
+		    sw->rec.state);
+		return GQ_ESTATE;
+	}
+	sweepd_set_state(v->d, sw, to, v->now, NULL);
+	/* A resumed sweep's trials join this request's transaction. */
+	if (strcmp(to, "running") == 0)
+		sweepd_turn(v->d, v->now);
+	*result = json_pack("{s:o}", "sweep", sweepd_json_sweep(v->d, sw, 0));
+	return 0;
+}

@@ -170,5 +170,12 @@ int sweepd_params_sweep(struct daemon *d, json_t *params, struct sweep **out,
     char **cause);
 int sweepd_may_change(const struct conn *c, const struct sweep *sw,
     char **cause);
+/*
+ * sweep.pause and sweep.resume: moves a running or paused sweep named by
+ * v's params to state to ("paused" or "running"); *result is new.
+ */
+struct verb_ctx;
+int sweepd_verb_pause_resume(struct verb_ctx *v, const char *to,
+    json_t **result, char **cause);
 
 #endif
