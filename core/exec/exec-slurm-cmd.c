@@ -16,18 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/base/clock.h"
 #include "core/base/error.h"
 #include "core/base/xmalloc.h"
 #include "core/exec/exec-slurm-int.h"
-
-int64_t
-exec_slurm_cmd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 exec_slurm_cmd_init(struct exec_slurm_cmd *c, char **argv)
@@ -178,7 +170,7 @@ exec_slurm_cmd_reap(struct exec_slurm_cmd *c, int kill_it)
 void
 exec_slurm_cmd_start(struct exec_slurm_cmd *c, char **env)
 {
-	c->started = exec_slurm_cmd_now_ms();
+	c->started = clock_mono_ms();
 	exec_slurm_cmd_spawn(c, env);
 	c->running = c->pid > 0;
 }
@@ -190,7 +182,7 @@ exec_slurm_cmd_step(struct exec_slurm_cmd *c, size_t n, int wait_ms)
 	size_t i;
 
 	exec_slurm_cmd_poll(c, n, wait_ms);
-	now = exec_slurm_cmd_now_ms();
+	now = clock_mono_ms();
 	for (i = 0; i < n; i++) {
 		if (!c[i].running)
 			continue;
@@ -210,12 +202,12 @@ void
 exec_slurm_cmd_run(struct exec_slurm_cmd *c, size_t n, char **env,
     int timeout_ms)
 {
-	int64_t end = exec_slurm_cmd_now_ms() + timeout_ms, left;
+	int64_t end = clock_mono_ms() + timeout_ms, left;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		exec_slurm_cmd_spawn(&c[i], env);
-	while ((left = end - exec_slurm_cmd_now_ms()) > 0)
+	while ((left = end - clock_mono_ms()) > 0)
 		if (exec_slurm_cmd_poll(c, n, (int)left) == 0)
 			break;
 	/* Output closed (or time is up): collect each one. */

@@ -122,7 +122,6 @@ struct exec_slurm_state {
 extern struct exec_slurm_state xs;
 
 /* exec-slurm-cmd.c */
-int64_t exec_slurm_cmd_now_ms(void);
 /* Runs n commands at once and waits for all (or their timeouts). */
 void exec_slurm_cmd_run(struct exec_slurm_cmd *c, size_t n, char **env,
     int timeout_ms);

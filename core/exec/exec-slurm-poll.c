@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/base/clock.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/base/xmalloc.h"
@@ -114,7 +115,7 @@ exec_slurm_poll_apply(struct slurm_jobstat *st, size_t nst,
 			    e->job_id, e->slurm_id,
 			    slurm_parse_state_name(f->state));
 			e->state = f->state;
-			e->seen_ms = exec_slurm_cmd_now_ms();
+			e->seen_ms = clock_mono_ms();
 		}
 		if (f != NULL && !slurm_parse_state_final(f->state))
 			continue;
@@ -159,13 +160,12 @@ exec_slurm_poll_jobs(void)
 	char *ids, **argv;
 
 	pthread_mutex_lock(&xs.mu);
-	if (exec_slurm_work_waiting() ||
-	    exec_slurm_cmd_now_ms() < xs.next_poll ||
+	if (exec_slurm_work_waiting() || clock_mono_ms() < xs.next_poll ||
 	    (ids = exec_slurm_poll_ids()) == NULL) {
 		pthread_mutex_unlock(&xs.mu);
 		return;
 	}
-	xs.next_poll = exec_slurm_cmd_now_ms() + xs.poll_ms;
+	xs.next_poll = clock_mono_ms() + xs.poll_ms;
 	xs.polls++;
 	pthread_mutex_unlock(&xs.mu);
 	argv = slurm_argv_make("squeue", "--noheader", "--states=all",
@@ -440,12 +440,12 @@ exec_slurm_poll_nodes(void)
 
 	pthread_mutex_lock(&xs.mu);
 	if ((exec_slurm_work_waiting() && !xs.inv_wanted) ||
-	    (!xs.inv_wanted && exec_slurm_cmd_now_ms() < xs.next_inv)) {
+	    (!xs.inv_wanted && clock_mono_ms() < xs.next_inv)) {
 		pthread_mutex_unlock(&xs.mu);
 		return;
 	}
 	xs.inv_wanted = 0;
-	xs.next_inv = exec_slurm_cmd_now_ms() + EXEC_SLURM_NODES_MS;
+	xs.next_inv = clock_mono_ms() + EXEC_SLURM_NODES_MS;
 	pthread_mutex_unlock(&xs.mu);
 	argv = slurm_argv_make("scontrol", "--oneliner", "show", "node", NULL);
 	rc = exec_slurm_poll_look_run(argv, &c, why, sizeof(why));
@@ -542,8 +542,7 @@ exec_slurm_poll_strays(void)
 
 	pthread_mutex_lock(&xs.mu);
 	due = xs.strays_at;
-	if (due == 0 || exec_slurm_cmd_now_ms() < due ||
-	    exec_slurm_work_waiting()) {
+	if (due == 0 || clock_mono_ms() < due || exec_slurm_work_waiting()) {
 		pthread_mutex_unlock(&xs.mu);
 		return;
 	}

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/base/clock.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/base/xmalloc.h"
@@ -152,14 +153,14 @@ exec_slurm_work_id_read(const char *dir, int32_t attempt)
 int
 exec_slurm_work_waiting(void)
 {
-	return xs.retry_at > exec_slurm_cmd_now_ms();
+	return xs.retry_at > clock_mono_ms();
 }
 
 /* Slurm did not answer: wait longer each time, up to EXEC_SLURM_BACKOFF_MAX. */
 static void
 exec_slurm_work_away(const char *why)
 {
-	int64_t now = exec_slurm_cmd_now_ms();
+	int64_t now = clock_mono_ms();
 
 	if (xs.retry_at == 0)
 		log_warn("slurm: not answering (%s); gpuqd keeps trying", why);
@@ -289,7 +290,7 @@ exec_slurm_work_submit_done(int64_t job_id, int32_t attempt,
 	}
 	e->slurm_id = id;
 	e->state = SLURM_PENDING;
-	e->seen_ms = exec_slurm_cmd_now_ms();
+	e->seen_ms = clock_mono_ms();
 	xs.submits++;
 	if (exec_slurm_work_id_write(e->dir, attempt, id) != 0)
 		log_warn("slurm: cannot write the id of job %" PRId64, job_id);
@@ -352,7 +353,7 @@ exec_slurm_work_submit_reaped(struct exec_slurm_pool *p, size_t i)
 static void
 exec_slurm_work_submits(void)
 {
-	int64_t end = exec_slurm_cmd_now_ms() + 1000;
+	int64_t end = clock_mono_ms() + 1000;
 	size_t i, busy = 0, n = (size_t)xs.parallel;
 	struct exec_slurm_pool p;
 	int k, more = 1;
@@ -363,8 +364,7 @@ exec_slurm_work_submits(void)
 		p.c[i].pid = -1;
 	}
 	do {
-		for (i = 0; i < n && more && exec_slurm_cmd_now_ms() < end;
-		     i++) {
+		for (i = 0; i < n && more && clock_mono_ms() < end; i++) {
 			if (p.c[i].running ||
 			    !(more = exec_slurm_work_submit_next(&p, i)))
 				continue;
@@ -420,7 +420,7 @@ static size_t
 exec_slurm_work_actions_collect(struct exec_slurm_action **out)
 {
 	struct exec_slurm_action *a = NULL;
-	int64_t now = exec_slurm_cmd_now_ms();
+	int64_t now = clock_mono_ms();
 	size_t i, n = 0;
 	char **argv;
 	int kind;
@@ -463,7 +463,7 @@ exec_slurm_work_action_done(const struct exec_slurm_action *a, int rc,
 		    why);
 	if (a->kind == 0) {
 		e->signo = 0;
-		e->kill_at = exec_slurm_cmd_now_ms() + e->grace_ms;
+		e->kill_at = clock_mono_ms() + e->grace_ms;
 	} else if (a->kind == 1) {
 		e->signo = 0;
 		e->kill_at = INT64_MAX; /* sent: Slurm takes it from here */
@@ -506,8 +506,7 @@ exec_slurm_work_actions(void)
 static int64_t
 exec_slurm_work_idle_ms(void)
 {
-	int64_t now = exec_slurm_cmd_now_ms(), next = now + EXEC_SLURM_NODES_MS,
-	        t;
+	int64_t now = clock_mono_ms(), next = now + EXEC_SLURM_NODES_MS, t;
 	size_t i;
 	int tracked = 0;
 

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/base/clock.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/base/xmalloc.h"
@@ -78,7 +79,7 @@ exec_slurm_init(const struct exec_ctx *x)
 	pthread_cond_init(&xs.inv_cv, NULL);
 	exec_slurm_nodes_cache(x);
 	/* Once recover() has rescinded what it must: cancel the strays. */
-	xs.strays_at = exec_slurm_cmd_now_ms() + EXEC_SLURM_STRAYS_MS;
+	xs.strays_at = clock_mono_ms() + EXEC_SLURM_STRAYS_MS;
 	/*
 	 * Users' jobs reach their own directories: traverse, not list.  The
 	 * user owns hers, so every file gpuqd opens there is opened with
@@ -143,7 +144,7 @@ exec_slurm_put(int64_t job_id, int32_t attempt, int64_t slurm_id, char **submit)
 	e->slurm_id = slurm_id;
 	e->submit = submit;
 	e->wfd = -1;
-	e->seen_ms = exec_slurm_cmd_now_ms();
+	e->seen_ms = clock_mono_ms();
 	exec_slurm_work_wake();
 	return e;
 }
@@ -354,7 +355,7 @@ exec_slurm_recover(const struct exec_ctx *x, const struct job *j,
 	if (j->attempt <= 0)
 		return EXEC_NEVER_STARTED;
 	exec_slurm_lock(x);
-	xs.strays_at = exec_slurm_cmd_now_ms() + EXEC_SLURM_STRAYS_MS;
+	xs.strays_at = clock_mono_ms() + EXEC_SLURM_STRAYS_MS;
 	dir = exec_slurm_job_dir(j->core.id);
 	if (stat(dir, &sb) != 0)
 		goto out; /* start() never ran */

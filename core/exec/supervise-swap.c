@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "core/base/clock.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/base/xmalloc.h"
@@ -40,15 +41,6 @@ struct swap_out {
 	int ncuda;
 	char error[256];
 };
-
-static int64_t
-supervise_swap_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 supervise_swap_read(const char *dir, int32_t attempt, struct swap_req *r)
@@ -157,7 +149,7 @@ supervise_swap_all_stopped(pid_t pgid)
 static int
 supervise_swap_stop(pid_t pgid, struct swap_out *o)
 {
-	int64_t until = supervise_swap_ms() + EXEC_SWAP_STOP_WAIT;
+	int64_t until = clock_mono_ms() + EXEC_SWAP_STOP_WAIT;
 
 	if (kill(-pgid, SIGSTOP) != 0 && errno != ESRCH) {
 		snprintf(o->error, sizeof(o->error), "SIGSTOP: %s",
@@ -165,7 +157,7 @@ supervise_swap_stop(pid_t pgid, struct swap_out *o)
 		return -1;
 	}
 	while (!supervise_swap_all_stopped(pgid)) {
-		if (supervise_swap_ms() > until) {
+		if (clock_mono_ms() > until) {
 			snprintf(o->error, sizeof(o->error),
 			    "the job's processes did not stop");
 			kill(-pgid, SIGCONT);
@@ -200,14 +192,14 @@ supervise_swap_child(const char *tool, char *const *argv, int out)
 static int
 supervise_swap_collect(int fd, char *out, size_t n)
 {
-	int64_t until = supervise_swap_ms() + EXEC_SWAP_TOOL_MS;
+	int64_t until = clock_mono_ms() + EXEC_SWAP_TOOL_MS;
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	size_t got = 0;
 	ssize_t r;
 	char sink[256];
 
 	for (;;) {
-		if (poll(&pfd, 1, (int)(until - supervise_swap_ms())) <= 0) {
+		if (poll(&pfd, 1, (int)(until - clock_mono_ms())) <= 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;

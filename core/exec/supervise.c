@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/base/clock.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
 #include "core/base/xmalloc.h"
@@ -89,15 +90,6 @@ supervise_done(struct supervise *s)
 		close(s->sfd);
 	if (s->metrics >= 0)
 		close(s->metrics);
-}
-
-static int64_t
-supervise_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Blocks the signals the supervisor reads from its signalfd. */
@@ -346,7 +338,7 @@ supervise_term(struct supervise *s, int grace_s, int signo)
 	/* A suspended job must run to hear it (docs/swap.md). */
 	if (s->swap.state != 0)
 		kill(-s->pid, SIGCONT);
-	deadline = supervise_now_ms() + (int64_t)grace_s * 1000;
+	deadline = clock_mono_ms() + (int64_t)grace_s * 1000;
 	if (s->deadline < 0 || deadline < s->deadline)
 		s->deadline = deadline;
 }
@@ -383,7 +375,7 @@ supervise_timeout(const struct supervise *s)
 
 	if (s->deadline < 0)
 		return -1;
-	left = s->deadline - supervise_now_ms();
+	left = s->deadline - clock_mono_ms();
 	if (left < 0)
 		return 0;
 	return left > INT_MAX ? INT_MAX : (int)left;

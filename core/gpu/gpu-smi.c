@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/base/clock.h"
 #include "core/base/buf.h"
 #include "core/base/error.h"
 #include "core/base/log.h"
@@ -190,15 +191,6 @@ gpu_smi_spawn(const char *path, char *const *argv, int *fd, int die)
 	return pid;
 }
 
-static int64_t
-gpu_smi_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Reads fd to its end or the deadline; 0 when all was read. */
 static int
 gpu_smi_read_all(int fd, struct buf *out, int64_t deadline)
@@ -209,7 +201,7 @@ gpu_smi_read_all(int fd, struct buf *out, int64_t deadline)
 	int64_t left;
 
 	for (;;) {
-		if ((left = deadline - gpu_smi_mono_ms()) <= 0)
+		if ((left = deadline - clock_mono_ms()) <= 0)
 			return GQ_ETIMEDOUT;
 		if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
 			return GQ_EIO;
@@ -241,7 +233,7 @@ gpu_smi_run(const char *path, struct buf *out, char *cause, size_t n)
 		return GQ_EIO;
 	}
 	rc = gpu_smi_read_all(fd, out,
-	    gpu_smi_mono_ms() + GPU_SMI_TIMEOUT_S * 1000);
+	    clock_mono_ms() + GPU_SMI_TIMEOUT_S * 1000);
 	close(fd);
 	if (rc != 0)
 		kill(pid, SIGKILL);
