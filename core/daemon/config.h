@@ -29,9 +29,9 @@ struct config {
 	size_t event_history;
 	int64_t keep_finished;       /* finished jobs kept in memory */
 	int64_t keep_finished_age_s; /* ... for at most this long; 0: any */
-	int32_t cpus_milli; /* 0: this host's */
-	int64_t mem_mb;     /* 0: this host's */
-	int system_mode;    /* running as root: system paths */
+	int32_t cpus_milli;          /* 0: this host's */
+	int64_t mem_mb;              /* 0: this host's */
+	int system_mode;             /* running as root: system paths */
 	/* Scheduling (docs/scheduling.md): reloadable. */
 	struct projects projects; /* departments, projects, users, params */
 	char *node_pool;          /* this node's pool, or NULL */

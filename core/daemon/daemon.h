@@ -140,10 +140,10 @@ struct daemon {
 	size_t ncmdline_opts;
 	/* Usage that decays (fair share): finished runs, from the store. */
 	struct usage_book usage;
-	int64_t last_plan; /* when the scheduler last planned */
-	struct run_swap *swap; /* suspend and resume (run-swap.c) */
-	struct sweepd *sweepd; /* sweeps and their trials (sweepd.c) */
-	struct telemetry *tel; /* GPU telemetry (telemetry.c) */
+	int64_t last_plan;       /* when the scheduler last planned */
+	struct run_swap *swap;   /* suspend and resume (run-swap.c) */
+	struct sweepd *sweepd;   /* sweeps and their trials (sweepd.c) */
+	struct telemetry *tel;   /* GPU telemetry (telemetry.c) */
 	struct run_quick *quick; /* incremental planning (run-input.c) */
 	/* Ended jobs out of memory (jobs-archive.c). */
 	struct jobs_archive *archive;
