@@ -24,39 +24,18 @@
 
 #define STORE_ARCHIVE_BATCH 500 /* ids in one UPDATE */
 
-static int
-store_archive_prepare(struct store *st, const char *sql, sqlite3_stmt **s)
-{
-	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK) {
-		*s = NULL;
-		return store_fail(st, "prepare (archive)", NULL);
-	}
-	return 0;
-}
-
-/* Runs a write and finalizes it. */
-static int
-store_archive_write(struct store *st, sqlite3_stmt *s, int bind_err,
-    const char *what)
-{
-	int rc = store_run(st, s, bind_err, what);
-
-	sqlite3_finalize(s);
-	return rc;
-}
-
 int
 store_archive_set(struct store *st, int64_t id, int archived)
 {
 	sqlite3_stmt *s;
 	int e;
 
-	if (store_archive_prepare(st,
-	        "UPDATE jobs SET archived = ?2 WHERE id = ?1", &s) != 0)
+	if (store_prepare(st, "UPDATE jobs SET archived = ?2 WHERE id = ?1",
+	        &s) != 0)
 		return GQ_EIO;
 	e = store_bind_i64(s, 1, id);
 	e |= store_bind_i64(s, 2, archived ? 1 : 0);
-	return store_archive_write(st, s, e, "archive a job");
+	return store_run_once(st, s, e, "archive a job");
 }
 
 int
@@ -77,11 +56,10 @@ store_archive_set_many(struct store *st, const int64_t *ids, size_t n,
 			(void)buf_printf(&b, "%s%lld", k > i ? ", " : "",
 			    (long long)ids[k]);
 		(void)buf_addstr(&b, ")");
-		rc = b.data != NULL ? store_archive_prepare(st, b.data, &s) :
-		                      GQ_EIO;
+		rc = b.data != NULL ? store_prepare(st, b.data, &s) : GQ_EIO;
 		buf_done(&b);
 		if (rc == 0)
-			rc = store_archive_write(st, s, 0, "archive jobs");
+			rc = store_run_once(st, s, 0, "archive jobs");
 	}
 	return rc;
 }
@@ -117,7 +95,7 @@ static int
 store_archive_select(struct store *st, const char *tail, sqlite3_stmt **s)
 {
 	char *sql = store_job_select_sql(tail);
-	int rc = store_archive_prepare(st, sql, s);
+	int rc = store_prepare(st, sql, s);
 
 	free(sql);
 	return rc;
@@ -168,8 +146,7 @@ store_archive_state(struct store *st, int64_t id, enum job_state *out)
 	int rc, src = SQLITE_ERROR;
 	int64_t v;
 
-	if (store_archive_prepare(st, "SELECT state FROM jobs WHERE id = ?1",
-	        &s) != 0)
+	if (store_prepare(st, "SELECT state FROM jobs WHERE id = ?1", &s) != 0)
 		return GQ_EIO;
 	if (store_bind_i64(s, 1, id) == SQLITE_OK)
 		src = sqlite3_step(s);
@@ -302,7 +279,7 @@ store_archive_count(struct store *st, const struct store_archive_query *q,
 	buf_init(&b, 4096);
 	(void)buf_addstr(&b, "SELECT COUNT(*) FROM jobs ");
 	store_archive_where(&b, q, 1);
-	rc = b.data != NULL ? store_archive_prepare(st, b.data, &s) : GQ_EIO;
+	rc = b.data != NULL ? store_prepare(st, b.data, &s) : GQ_EIO;
 	buf_done(&b);
 	if (rc != 0)
 		return rc;
@@ -349,7 +326,7 @@ store_archive_runs(struct store *st, int64_t since,
 	sqlite3_stmt *s;
 	int rc = 0, src = SQLITE_DONE;
 
-	if (store_archive_prepare(st, sql, &s) != 0) {
+	if (store_prepare(st, sql, &s) != 0) {
 		free(j);
 		return GQ_EIO;
 	}
@@ -378,7 +355,7 @@ store_archive_usage_each(struct store *st,
 	sqlite3_stmt *s;
 	int src;
 
-	if (store_archive_prepare(st,
+	if (store_prepare(st,
 	        "SELECT project, user, gpu_s, cpu_s, mem_s FROM usage_archive",
 	        &s) != 0)
 		return GQ_EIO;
@@ -401,7 +378,7 @@ store_archive_usage_put(struct store *st, const char *project, const char *user,
 	sqlite3_stmt *s;
 	int e;
 
-	if (store_archive_prepare(st,
+	if (store_prepare(st,
 	        "INSERT INTO usage_archive (project, user, gpu_s, cpu_s,"
 	        " mem_s) VALUES (?1, ?2, ?3, ?4, ?5)"
 	        " ON CONFLICT (project, user) DO UPDATE SET"
@@ -414,7 +391,7 @@ store_archive_usage_put(struct store *st, const char *project, const char *user,
 	e |= sqlite3_bind_double(s, 3, gpu_s);
 	e |= sqlite3_bind_double(s, 4, cpu_s);
 	e |= sqlite3_bind_double(s, 5, mem_s);
-	return store_archive_write(st, s, e, "write archived usage");
+	return store_run_once(st, s, e, "write archived usage");
 }
 
 int
@@ -422,7 +399,7 @@ store_archive_usage_clear(struct store *st)
 {
 	sqlite3_stmt *s;
 
-	if (store_archive_prepare(st, "DELETE FROM usage_archive", &s) != 0)
+	if (store_prepare(st, "DELETE FROM usage_archive", &s) != 0)
 		return GQ_EIO;
-	return store_archive_write(st, s, 0, "clear archived usage");
+	return store_run_once(st, s, 0, "clear archived usage");
 }

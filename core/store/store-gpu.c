@@ -14,27 +14,6 @@
 #include "core/store/store.h"
 
 static int
-store_gpu_prepare(struct store *st, const char *sql, sqlite3_stmt **s)
-{
-	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK) {
-		*s = NULL;
-		return store_fail(st, "prepare", NULL);
-	}
-	return 0;
-}
-
-/* Runs a write and finalizes it. */
-static int
-store_gpu_write(struct store *st, sqlite3_stmt *s, int bind_err,
-    const char *what)
-{
-	int rc = store_run(st, s, bind_err, what);
-
-	sqlite3_finalize(s);
-	return rc;
-}
-
-static int
 store_gpu_int_or_null(sqlite3_stmt *s, int param, int64_t v)
 {
 	return v < 0 ? sqlite3_bind_null(s, param) :
@@ -60,7 +39,7 @@ store_gpu_rollup_put(struct store *st, const struct store_gpu_rollup *r)
 	sqlite3_stmt *s;
 	int e;
 
-	if (store_gpu_prepare(st, sql, &s) != 0)
+	if (store_prepare(st, sql, &s) != 0)
 		return GQ_EIO;
 	e = sqlite3_bind_int64(s, 1, r->gpu);
 	e = e ? e : sqlite3_bind_int64(s, 2, r->minute);
@@ -72,7 +51,7 @@ store_gpu_rollup_put(struct store *st, const struct store_gpu_rollup *r)
 	e = e ? e : store_gpu_int_or_null(s, 8, r->temp_max);
 	e = e ? e : store_gpu_int_or_null(s, 9, r->power_avg);
 	e = e ? e : sqlite3_bind_int64(s, 10, r->lost);
-	return store_gpu_write(st, s, e, "gpu rollup");
+	return store_run_once(st, s, e, "gpu rollup");
 }
 
 static void
@@ -104,7 +83,7 @@ store_gpu_rollup_each(struct store *st, int32_t gpu, int64_t since,
 	sqlite3_stmt *s;
 	int step = SQLITE_DONE, rc = 0;
 
-	if (store_gpu_prepare(st, sql, &s) != 0)
+	if (store_prepare(st, sql, &s) != 0)
 		return GQ_EIO;
 	if (sqlite3_bind_int64(s, 1, gpu) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, since) != SQLITE_OK ||
@@ -126,9 +105,9 @@ store_gpu_delete_before(struct store *st, const char *sql, int64_t before,
 {
 	sqlite3_stmt *s;
 
-	if (store_gpu_prepare(st, sql, &s) != 0)
+	if (store_prepare(st, sql, &s) != 0)
 		return GQ_EIO;
-	return store_gpu_write(st, s, sqlite3_bind_int64(s, 1, before), what);
+	return store_run_once(st, s, sqlite3_bind_int64(s, 1, before), what);
 }
 
 int
@@ -154,7 +133,7 @@ store_gpu_usage_add(struct store *st, const struct store_gpu_usage *u)
 	sqlite3_stmt *s;
 	int e;
 
-	if (store_gpu_prepare(st, sql, &s) != 0)
+	if (store_prepare(st, sql, &s) != 0)
 		return GQ_EIO;
 	e = sqlite3_bind_int64(s, 1, u->job_id);
 	e = e ? e : sqlite3_bind_int64(s, 2, u->hour);
@@ -163,7 +142,7 @@ store_gpu_usage_add(struct store *st, const struct store_gpu_usage *u)
 	e = e ? e : sqlite3_bind_double(s, 5, u->idle_gpu_s);
 	e = e ? e : sqlite3_bind_int64(s, 6, u->peak_mem_mb);
 	e = e ? e : sqlite3_bind_int64(s, 7, u->samples);
-	return store_gpu_write(st, s, e, "gpu usage");
+	return store_run_once(st, s, e, "gpu usage");
 }
 
 int
@@ -179,7 +158,7 @@ store_gpu_usage_each(struct store *st, int64_t since_hour, int64_t job_id,
 	sqlite3_stmt *s;
 	int step = SQLITE_DONE, rc = 0;
 
-	if (store_gpu_prepare(st, sql, &s) != 0)
+	if (store_prepare(st, sql, &s) != 0)
 		return GQ_EIO;
 	if (sqlite3_bind_int64(s, 1, since_hour) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, job_id) != SQLITE_OK)

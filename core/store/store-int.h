@@ -47,6 +47,15 @@ int store_fail(struct store *st, const char *what, char **cause);
  */
 int store_run(struct store *st, sqlite3_stmt *s, int bind_err,
     const char *what);
+/*
+ * Prepares a statement that is not cached (what the store-*.c files run
+ * now and then).  Returns 0 or GQ_EIO (logged); *s is NULL on failure.
+ * The caller finalizes *s, or hands it to store_run_once.
+ */
+int store_prepare(struct store *st, const char *sql, sqlite3_stmt **s);
+/* store_run on a statement from store_prepare, then finalizes it. */
+int store_run_once(struct store *st, sqlite3_stmt *s, int bind_err,
+    const char *what);
 /* Resets a cached statement and drops its bound values. */
 void store_stmt_done(sqlite3_stmt *s);
 int store_bind_i64(sqlite3_stmt *s, int param, int64_t v);

@@ -22,30 +22,6 @@
 	"stopped_early, npoints, seq, stride, dropped, metrics_off, "          \
 	"stdout_off"
 
-static sqlite3_stmt *
-store_sweep_prep(struct store *st, const char *sql)
-{
-	sqlite3_stmt *s = NULL;
-
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		store_fail(st, "prepare (sweeps)", NULL);
-		sqlite3_finalize(s);
-		return NULL;
-	}
-	return s;
-}
-
-/* Runs a prepared write and finalizes it. */
-static int
-store_sweep_run(struct store *st, sqlite3_stmt *s, int bind_err,
-    const char *what)
-{
-	int rc = store_run(st, s, bind_err, what);
-
-	sqlite3_finalize(s);
-	return rc;
-}
-
 static int
 store_sweep_bind_real(sqlite3_stmt *s, int param, int present, double v)
 {
@@ -63,14 +39,15 @@ store_sweep_put(struct store *st, const struct store_sweep *w)
 	 * An upsert, not INSERT OR REPLACE: a replace deletes the row first,
 	 * and the foreign key would take the sweep's trials with it.
 	 */
-	s = store_sweep_prep(st,
-	    "INSERT INTO sweeps (" STORE_SWEEP_COLS ") VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?15, ?16) ON CONFLICT (id) DO UPDATE SET state = excluded.state,"
-	    " spec = excluded.spec, rng = excluded.rng,"
-	    " ended = excluded.ended, reason = excluded.reason,"
-	    " next_trial = excluded.next_trial");
-	if (s == NULL)
+	if (store_prepare(st,
+	        "INSERT INTO sweeps (" STORE_SWEEP_COLS ") VALUES "
+	        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	        "?15, ?16) ON CONFLICT (id) DO UPDATE SET state = "
+	        "excluded.state,"
+	        " spec = excluded.spec, rng = excluded.rng,"
+	        " ended = excluded.ended, reason = excluded.reason,"
+	        " next_trial = excluded.next_trial",
+	        &s) != 0)
 		return GQ_EIO;
 	e = store_bind_i64(s, 1, w->id);
 	e |= store_bind_text(s, 2, w->name);
@@ -88,7 +65,7 @@ store_sweep_put(struct store *st, const struct store_sweep *w)
 	e |= store_bind_i64(s, 14, w->ended);
 	e |= store_bind_text(s, 15, w->reason);
 	e |= store_bind_i64(s, 16, w->next_trial);
-	return store_sweep_run(st, s, e, "write sweep");
+	return store_run_once(st, s, e, "write sweep");
 }
 
 static int
@@ -118,20 +95,21 @@ store_trial_put(struct store *st, const struct store_trial *t)
 	int e;
 
 	/* A job runs one trial: another trial's job_id is an error. */
-	s = store_sweep_prep(st,
-	    "INSERT INTO sweep_trials (" STORE_TRIAL_COLS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "?14, ?15, ?16) ON CONFLICT (sweep_id, trial) DO UPDATE SET"
-	    " job_id = excluded.job_id, params = excluded.params,"
-	    " state = excluded.state, step = excluded.step,"
-	    " last = excluded.last, best = excluded.best,"
-	    " metrics = excluded.metrics,"
-	    " stopped_early = excluded.stopped_early,"
-	    " npoints = excluded.npoints, seq = excluded.seq,"
-	    " stride = excluded.stride, dropped = excluded.dropped,"
-	    " metrics_off = excluded.metrics_off,"
-	    " stdout_off = excluded.stdout_off");
-	if (s == NULL)
+	if (store_prepare(st,
+	        "INSERT INTO sweep_trials (" STORE_TRIAL_COLS ") "
+	        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	        "?13, "
+	        "?14, ?15, ?16) ON CONFLICT (sweep_id, trial) DO UPDATE SET"
+	        " job_id = excluded.job_id, params = excluded.params,"
+	        " state = excluded.state, step = excluded.step,"
+	        " last = excluded.last, best = excluded.best,"
+	        " metrics = excluded.metrics,"
+	        " stopped_early = excluded.stopped_early,"
+	        " npoints = excluded.npoints, seq = excluded.seq,"
+	        " stride = excluded.stride, dropped = excluded.dropped,"
+	        " metrics_off = excluded.metrics_off,"
+	        " stdout_off = excluded.stdout_off",
+	        &s) != 0)
 		return GQ_EIO;
 	e = store_bind_i64(s, 1, t->sweep_id);
 	e |= store_bind_i64(s, 2, t->trial);
@@ -139,7 +117,7 @@ store_trial_put(struct store *st, const struct store_trial *t)
 	e |= store_bind_text(s, 4, t->params);
 	e |= store_bind_text(s, 5, t->state);
 	e |= store_trial_bind_metrics(s, t);
-	return store_sweep_run(st, s, e, "write sweep trial");
+	return store_run_once(st, s, e, "write sweep trial");
 }
 
 void
@@ -256,10 +234,10 @@ static int
 store_sweep_walk(struct store *st, const char *sql,
     const struct store_sweep_cb *cb)
 {
-	sqlite3_stmt *s = store_sweep_prep(st, sql);
+	sqlite3_stmt *s;
 	int src = SQLITE_DONE, rc = 0;
 
-	if (s == NULL)
+	if (store_prepare(st, sql, &s) != 0)
 		return GQ_EIO;
 	while (rc == 0 && (src = sqlite3_step(s)) == SQLITE_ROW)
 		rc = store_sweep_row(s, cb);
@@ -301,10 +279,11 @@ store_point_add(struct store *st, int64_t sweep_id, int64_t trial,
 
 	if (n == 0)
 		return 0;
-	s = store_sweep_prep(st,
-	    "INSERT OR REPLACE INTO sweep_points (sweep_id, trial, seq, step,"
-	    " value) VALUES (?1, ?2, ?3, ?4, ?5)");
-	if (s == NULL)
+	if (store_prepare(st,
+	        "INSERT OR REPLACE INTO sweep_points (sweep_id, trial, seq, "
+	        "step,"
+	        " value) VALUES (?1, ?2, ?3, ?4, ?5)",
+	        &s) != 0)
 		return GQ_EIO;
 	for (i = 0; i < n && rc == 0; i++) {
 		e = store_bind_i64(s, 1, sweep_id);
@@ -327,15 +306,15 @@ store_point_thin(struct store *st, int64_t sweep_id, int64_t trial,
 
 	if (stride <= 1)
 		return 0;
-	s = store_sweep_prep(st,
-	    "DELETE FROM sweep_points WHERE sweep_id = ?1 AND trial = ?2"
-	    " AND seq % ?3 != 0");
-	if (s == NULL)
+	if (store_prepare(st,
+	        "DELETE FROM sweep_points WHERE sweep_id = ?1 AND trial = ?2"
+	        " AND seq % ?3 != 0",
+	        &s) != 0)
 		return GQ_EIO;
 	e = store_bind_i64(s, 1, sweep_id);
 	e |= store_bind_i64(s, 2, trial);
 	e |= store_bind_i64(s, 3, stride);
-	return store_sweep_run(st, s, e, "thin metric points");
+	return store_run_once(st, s, e, "thin metric points");
 }
 
 int
@@ -346,10 +325,10 @@ store_point_each(struct store *st, int64_t sweep_id, int64_t trial,
 	struct store_point p;
 	int src = SQLITE_DONE, rc = 0;
 
-	s = store_sweep_prep(st,
-	    "SELECT seq, step, value FROM sweep_points"
-	    " WHERE sweep_id = ?1 AND trial = ?2 ORDER BY seq");
-	if (s == NULL)
+	if (store_prepare(st,
+	        "SELECT seq, step, value FROM sweep_points"
+	        " WHERE sweep_id = ?1 AND trial = ?2 ORDER BY seq",
+	        &s) != 0)
 		return GQ_EIO;
 	if (store_bind_i64(s, 1, sweep_id) != SQLITE_OK ||
 	    store_bind_i64(s, 2, trial) != SQLITE_OK)

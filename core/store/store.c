@@ -252,6 +252,27 @@ store_run(struct store *st, sqlite3_stmt *s, int bind_err, const char *what)
 }
 
 int
+store_prepare(struct store *st, const char *sql, sqlite3_stmt **s)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK) {
+		sqlite3_finalize(*s);
+		*s = NULL;
+		return store_fail(st, "prepare", NULL);
+	}
+	return 0;
+}
+
+int
+store_run_once(struct store *st, sqlite3_stmt *s, int bind_err,
+    const char *what)
+{
+	int rc = store_run(st, s, bind_err, what);
+
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
 store_bind_i64(sqlite3_stmt *s, int param, int64_t v)
 {
 	return sqlite3_bind_int64(s, param, v);
